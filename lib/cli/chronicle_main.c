@@ -1,0 +1,344 @@
+/* chronicle: command-line front end of libchronicle.
+ *
+ *   chronicle annotate FILE... [--dct YYYY-MM-DD] [--lang zh|vi|en]
+ *                              [--format json|jsonl|text] [--data DIR]
+ *   chronicle version
+ *
+ * Exit status: 0 success (warnings go to stderr), 1 an input could not be
+ * read, 2 bad usage, 3 the engine could not start (data missing). */
+#define _POSIX_C_SOURCE 200809L
+#include "chronicle.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+    fputs("usage: chronicle annotate FILE... [--dct YYYY-MM-DD] [--lang zh|vi|en]\n"
+          "                          [--format json|jsonl|text] [--data DIR]\n"
+          "       chronicle version\n"
+          "FILE '-' reads standard input; several files print JSON Lines.\n",
+          f);
+}
+
+/* The data folder: CHRONICLE_DATA, else data/ of the source tree the binary
+ * was built in (build/chronicle, build/dev/chronicle), else an installed
+ * share/chronicle/data. buf holds PATH_MAX + 64 bytes. */
+static const char *default_data_dir(char *buf, size_t n)
+{
+    const char *env = getenv("CHRONICLE_DATA");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX - 64];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0)
+        return NULL;
+    exe[k] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    static const char *const rel[] = {"/../data", "/../../data", "/../share/chronicle/data"};
+    for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+        char probe[PATH_MAX + 128];
+        struct stat st;
+        snprintf(buf, n, "%s%s", exe, rel[i]);
+        snprintf(probe, sizeof probe, "%s/t2s.tsv", buf);
+        if (stat(probe, &st) == 0)
+            return buf;
+    }
+    return NULL;
+}
+
+static char *read_stream(FILE *f, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (n == cap) {
+            if (cap > ((size_t)-1) / 2) {
+                free(buf);
+                errno = EFBIG;
+                return NULL;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t k = fread(buf + n, 1, cap - n, f);
+        n += k;
+        if (k == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static char *read_input(const char *path, size_t *len, char *why, size_t whylen)
+{
+    if (!strcmp(path, "-")) {
+        char *b = read_stream(stdin, len);
+        if (!b)
+            snprintf(why, whylen, "cannot read standard input: %s", strerror(errno));
+        return b;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, whylen, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(why, whylen, "%s is a directory (annotate takes files)", path);
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, whylen, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *b = read_stream(f, len);
+    int e = errno;
+    fclose(f);
+    if (!b)
+        snprintf(why, whylen, "cannot read %s: %s", path, strerror(e));
+    return b;
+}
+
+/* 1-based line and character column of a byte offset */
+static void line_col(const char *s, size_t off, size_t *line, size_t *col)
+{
+    size_t l = 1, c = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (s[i] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+static void print_clean(const char *s)
+{
+    for (; *s; s++)
+        putchar(*s == '\n' || *s == '\t' ? ' ' : *s);
+}
+
+static void print_text(const char *path, const char *text, chr_result *r)
+{
+    printf("# %s  lang=%s  dct=%s (%s)\n", path, chr_result_lang(r),
+           chr_result_dct(r) ? chr_result_dct(r) : "none",
+           chr_result_dct_source(r) ? chr_result_dct_source(r) : "-");
+    /* merge the three kinds in text order with one incremental line count */
+    size_t n[3] = {chr_result_count(r, CHR_ENTITY), chr_result_count(r, CHR_TIMEX),
+                   chr_result_count(r, CHR_EVENT)};
+    size_t idx[3] = {0, 0, 0};
+    size_t pos = 0, line = 1, col = 1;
+    for (;;) {
+        int best = -1;
+        size_t bstart = (size_t)-1;
+        chr_entity_view en;
+        chr_timex_view tx;
+        chr_event_view ev;
+        if (idx[0] < n[0] && chr_result_entity(r, idx[0], &en) == CHR_OK && en.start < bstart)
+            best = 0, bstart = en.start;
+        if (idx[1] < n[1] && chr_result_timex(r, idx[1], &tx) == CHR_OK && tx.start < bstart)
+            best = 1, bstart = tx.start;
+        if (idx[2] < n[2] && chr_result_event(r, idx[2], &ev) == CHR_OK && ev.start < bstart)
+            best = 2, bstart = ev.start;
+        if (best < 0)
+            break;
+        size_t dl, dc;
+        line_col(text + pos, bstart - pos, &dl, &dc);
+        if (dl > 1) {
+            line += dl - 1;
+            col = dc;
+        } else {
+            col += dc - 1;
+        }
+        pos = bstart;
+        printf("%zu:%zu\t", line, col);
+        if (best == 0) {
+            printf("%s\t", en.type);
+            print_clean(en.text);
+            printf("\t%s\t%s\n", en.id ? en.id : "-", en.name ? en.name : "-");
+        } else if (best == 1) {
+            printf("%s\t", tx.type);
+            print_clean(tx.text);
+            printf("\t%s", tx.value);
+            if (tx.mod)
+                printf(" mod=%s", tx.mod);
+            if (tx.end_value)
+                printf(" end=%s", tx.end_value);
+            putchar('\n');
+        } else {
+            printf("EVENT %s\t", ev.type);
+            print_clean(ev.trigger);
+            printf("\t%s\t%s\n", ev.label ? ev.label : "-", ev.date ? ev.date : "-");
+        }
+        idx[best]++;
+    }
+}
+
+static int cmd_annotate(int argc, char **argv)
+{
+    const char *dct = NULL, *lang = NULL, *format = NULL, *data = NULL;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0;
+    if (!files) {
+        fprintf(stderr, "chronicle: out of memory\n");
+        return 3;
+    }
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = !strcmp(a, "--dct") ? &dct : !strcmp(a, "--lang") ? &lang
+                          : !strcmp(a, "--format") ? &format : !strcmp(a, "--data") ? &data : NULL;
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "chronicle: %s needs a value\n", a);
+                free(files);
+                return 2;
+            }
+            *slot = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "chronicle: unknown option %s\n", a);
+            usage(stderr);
+            free(files);
+            return 2;
+        } else {
+            files[nfiles++] = a;
+        }
+    }
+    if (!nfiles) {
+        usage(stderr);
+        free(files);
+        return 2;
+    }
+    if (!format)
+        format = nfiles > 1 ? "jsonl" : "json";
+    if (strcmp(format, "json") && strcmp(format, "jsonl") && strcmp(format, "text")) {
+        fprintf(stderr, "chronicle: unknown format '%s' (json, jsonl or text)\n", format);
+        free(files);
+        return 2;
+    }
+    if (lang && strcmp(lang, "zh") && strcmp(lang, "vi") && strcmp(lang, "en") &&
+        strcmp(lang, "zh-Hant")) {
+        fprintf(stderr, "chronicle: unknown language '%s' (zh, zh-Hant, vi or en)\n", lang);
+        free(files);
+        return 2;
+    }
+    char dbuf[PATH_MAX + 64];
+    if (!data)
+        data = default_data_dir(dbuf, sizeof dbuf);
+    chr_error err;
+    chr_engine *eng = chr_engine_new(data, &err);
+    if (!eng) {
+        fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
+        free(files);
+        return 3;
+    }
+    chr_options opt = {dct, lang};
+    int status = 0;
+    for (int i = 0; i < nfiles; i++) {
+        char why[512];
+        size_t len = 0;
+        char *text = read_input(files[i], &len, why, sizeof why);
+        if (!text) {
+            fprintf(stderr, "chronicle: %s\n", why);
+            status = 1;
+            continue;
+        }
+        if (len == 0)
+            fprintf(stderr, "chronicle: %s: empty file\n", files[i]);
+        chr_result *r = chr_annotate(eng, text, len, &opt, &err);
+        if (!r) {
+            fprintf(stderr, "chronicle: %s: %s\n", files[i], err.message);
+            free(text);
+            status = err.code == CHR_ERR_ARG ? 2 : 1;
+            if (err.code == CHR_ERR_ARG)
+                break;
+            continue;
+        }
+        size_t ninv = chr_result_invalid_count(r);
+        if (ninv) {
+            size_t a, b;
+            chr_result_invalid_range(r, 0, &a, &b);
+            fprintf(stderr, "chronicle: %s: invalid UTF-8 at byte %zu", files[i], a);
+            if (ninv > 1)
+                fprintf(stderr, " and %zu more place%s", ninv - 1, ninv > 2 ? "s" : "");
+            fprintf(stderr, "; annotated the rest\n");
+        }
+        if (!strcmp(format, "text")) {
+            print_text(files[i], text, r);
+        } else {
+            size_t jl;
+            const char *j = chr_result_json(r, &jl);
+            if (!j) {
+                fprintf(stderr, "chronicle: %s: out of memory writing JSON\n", files[i]);
+                status = 1;
+            } else if (!strcmp(format, "jsonl") && nfiles > 1) {
+                /* one object a line, with the file it came from */
+                printf("{\"file\":");
+                putchar('"');
+                for (const char *c = files[i]; *c; c++) {
+                    if (*c == '"' || *c == '\\')
+                        putchar('\\');
+                    putchar(*c);
+                }
+                printf("\",%s\n", j + 1);
+            } else {
+                fwrite(j, 1, jl, stdout);
+                putchar('\n');
+            }
+        }
+        chr_result_free(r);
+        free(text);
+    }
+    chr_engine_free(eng);
+    free(files);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "chronicle: write error: %s\n", strerror(errno));
+        return 1;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "annotate"))
+        return cmd_annotate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("chronicle %s (ABI %d)\n", chr_version(), chr_abi_version());
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "chronicle: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
+}

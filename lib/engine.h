@@ -1,0 +1,16 @@
+/* engine.h: what a loaded engine holds. Everything here is written once by
+ * chr_engine_new and only read afterwards, so one engine serves many threads. */
+#ifndef CHR_ENGINE_H
+#define CHR_ENGINE_H
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include "cpmap.h"
+
+struct chr_engine {
+    cpmap t2s;        /* traditional -> simplified */
+    cpmap simp_only;  /* simplified characters that have a traditional form */
+    cpmap compose;    /* (base << 21 | mark) -> composed */
+    pcre2_code *markup_re;   /* candidates for non-prose markup */
+    pcre2_code *dateline_re; /* dates in header lines */
+};
+#endif

@@ -1,0 +1,123 @@
+/*
+ * chronicle.h: public API of libchronicle.
+ *
+ * One engine (loaded once from a data directory, read-only afterwards, safe to
+ * share between threads) annotates UTF-8 text; every call returns a result
+ * the caller owns. Offsets are byte offsets into the caller's text, end
+ * exclusive. Nothing here aborts: failures come back as NULL plus a filled
+ * chr_error, or as a negative chr_status.
+ *
+ * The block between CHR_CDEF_BEGIN and CHR_CDEF_END is read verbatim by the
+ * Lua binding (ffi.cdef), so it holds plain declarations only: no macros, no
+ * includes, no attributes.
+ */
+#ifndef CHRONICLE_H
+#define CHRONICLE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* CHR_CDEF_BEGIN */
+
+/* Bumped whenever a declaration below changes shape. */
+enum { CHR_ABI_VERSION = 1 };
+
+typedef enum chr_status {
+    CHR_OK = 0,
+    CHR_ERR_NOMEM = -1,   /* an allocation failed */
+    CHR_ERR_ARG = -2,     /* a bad argument (NULL handle, bad DCT, index out of range) */
+    CHR_ERR_IO = -3,      /* a data file could not be read */
+    CHR_ERR_DATA = -4,    /* a data file is malformed */
+    CHR_ERR_TOO_BIG = -5  /* input larger than the library accepts (4 GiB) */
+} chr_status;
+
+typedef struct chr_error {
+    int code;             /* a chr_status */
+    char message[256];    /* NUL-terminated, human readable */
+} chr_error;
+
+typedef struct chr_engine chr_engine;
+typedef struct chr_result chr_result;
+
+typedef struct chr_options {
+    const char *dct;      /* "YYYY-MM-DD" document creation time, or NULL to detect */
+    const char *lang;     /* "zh", "vi" or "en": a hint only, or NULL */
+} chr_options;
+
+/* Mention kinds, for chr_result_count. */
+typedef enum chr_kind {
+    CHR_ENTITY = 0,
+    CHR_TIMEX = 1,
+    CHR_EVENT = 2
+} chr_kind;
+
+/* Views into a result: pointers stay valid until chr_result_free. Strings
+ * that do not apply are NULL. */
+typedef struct chr_timex_view {
+    size_t start, end;
+    const char *text;       /* the mention as written (NUL-terminated copy) */
+    const char *type;       /* DATE, TIME, DURATION, SET */
+    const char *value;      /* TIMEX3 value */
+    const char *mod;        /* START, MID, END, APPROX, BEFORE, AFTER, ... or NULL */
+    const char *end_value;  /* end of a compressed range, or NULL */
+} chr_timex_view;
+
+typedef struct chr_entity_view {
+    size_t start, end;
+    const char *text;
+    const char *type;       /* PERSON, GPE, LOC, ORG */
+    const char *id;         /* stable across documents and languages */
+    const char *name;       /* display name */
+    const char *source;     /* "kb" or the rule that found it */
+} chr_entity_view;
+
+typedef struct chr_event_view {
+    size_t start, end;      /* the trigger */
+    const char *trigger;
+    const char *type;       /* CAMEO root, "01".."20" */
+    const char *label;
+    const char *date;       /* value of the anchoring timex, or NULL */
+    long timex;             /* index into the timexes, or -1 */
+    size_t sentence_start, sentence_end;
+    size_t n_actors;
+    const char *const *actors;  /* entity ids, source first */
+} chr_event_view;
+
+int chr_abi_version(void);
+const char *chr_version(void);
+const char *chr_status_message(int status);
+
+chr_engine *chr_engine_new(const char *data_dir, chr_error *err);
+void chr_engine_free(chr_engine *engine);
+
+/* text need not be NUL-terminated; invalid UTF-8 and NUL bytes are skipped
+ * (see chr_result_invalid_*) and the rest is annotated. */
+chr_result *chr_annotate(const chr_engine *engine, const char *text, size_t len,
+                         const chr_options *opt, chr_error *err);
+void chr_result_free(chr_result *result);
+
+/* The SPEC §3 object. Owned by the result; *len (optional) gets its length. */
+const char *chr_result_json(chr_result *result, size_t *len);
+
+const char *chr_result_lang(const chr_result *result);        /* zh, zh-Hant, vi, en, und */
+const char *chr_result_dct(const chr_result *result);         /* YYYY-MM-DD or NULL */
+const char *chr_result_dct_source(const chr_result *result);  /* option, front_matter, dateline, or NULL */
+
+size_t chr_result_count(const chr_result *result, chr_kind kind);
+int chr_result_timex(const chr_result *result, size_t i, chr_timex_view *out);
+int chr_result_entity(const chr_result *result, size_t i, chr_entity_view *out);
+int chr_result_event(const chr_result *result, size_t i, chr_event_view *out);
+
+/* Byte ranges that were not valid UTF-8 (or were NUL) and were skipped. */
+size_t chr_result_invalid_count(const chr_result *result);
+int chr_result_invalid_range(const chr_result *result, size_t i, size_t *start, size_t *end);
+
+/* CHR_CDEF_END */
+
+#ifdef __cplusplus
+}
+#endif
+#endif
