@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+static double nowt(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+ts.tv_nsec/1e9;}
 
 #ifndef CHR_VERSION
 #define CHR_VERSION "0.1.0"
@@ -214,6 +216,27 @@ chr_engine *chr_engine_new(const char *data_dir, chr_error *err)
         load_table(data_dir, "s_only.tsv", load_set, &e->simp_only, err) < 0 ||
         load_table(data_dir, "compose.tsv", load_compose, &e->compose, err) < 0)
         goto fail;
+    e->t2s_bmp = calloc(0x10000, sizeof *e->t2s_bmp);
+    if (!e->t2s_bmp) {
+        set_err(err, CHR_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < e->t2s.cap; i++) {
+        uint64_t k = e->t2s.keys[i];
+        if (k && k - 1 < 0x10000) {
+            e->t2s_bmp[k - 1] = e->t2s.vals[i];
+            e->trad_bits[(k - 1) >> 3] |= (uint8_t)(1u << ((k - 1) & 7));
+        }
+    }
+    for (size_t i = 0; i < e->simp_only.cap; i++) {
+        uint64_t k = e->simp_only.keys[i];
+        if (k && k - 1 < 0x10000)
+            e->simp_bits[(k - 1) >> 3] |= (uint8_t)(1u << ((k - 1) & 7));
+    }
+    if (start_filter_build(&e->starts) < 0) {
+        set_err(err, CHR_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
     if (!(e->markup_re = markup_compile(msg, sizeof msg)) ||
         !(e->dateline_re = dct_compile(msg, sizeof msg))) {
         set_err(err, CHR_ERR_DATA, "%s", msg);
@@ -232,6 +255,8 @@ void chr_engine_free(chr_engine *e)
     cpmap_free(&e->t2s);
     cpmap_free(&e->simp_only);
     cpmap_free(&e->compose);
+    free(e->t2s_bmp);
+    start_filter_free(&e->starts);
     pcre2_code_free(e->markup_re);
     pcre2_code_free(e->dateline_re);
     free(e);
@@ -282,9 +307,12 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     vec_init(&masks, sizeof(byte_span));
     vec_init(&found, sizeof(tx_found));
     chr_text t;
+    double T0=nowt();
     int rc = markup_find(e, text, len, &masks);
+    double T1=nowt();
     if (rc == CHR_OK)
         rc = text_build(&t, e, text, len, &masks);
+    double T2=nowt();
     vec_free(&masks);
     if (rc != CHR_OK)
         return fail_result(r, err, rc, "out of memory normalising the text");
@@ -304,7 +332,9 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     if (clk.has_dct)
         snprintf(r->dct, sizeof r->dct, "%04d-%02d-%02d", clk.dy, clk.dm, clk.dd);
     r->dct_source = dct_source;
-    rc = timex_extract(&t, lang, &clk, &found);
+    double T3=nowt();
+    rc = timex_extract(&t, &e->starts, lang, &clk, &found);
+    double T4=nowt();
     if (rc != CHR_OK)
         goto fail;
     r->timexes = arena_alloc(&r->mem, (found.len ? found.len : 1) * sizeof(chr_timex_view));
@@ -330,6 +360,8 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
             goto nomem;
         memcpy(r->invalid, t.invalid.data, r->ninvalid * sizeof(byte_span));
     }
+    double T5=nowt();
+    if(getenv("CHR_PROF"))fprintf(stderr,"mask %.1f text %.1f lang/dct %.1f timex %.1f out %.1f\n",(T1-T0)*1e3,(T2-T1)*1e3,(T3-T2)*1e3,(T4-T3)*1e3,(T5-T4)*1e3);
     vec_free(&found);
     text_free(&t);
     return r;

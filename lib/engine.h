@@ -5,12 +5,17 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include "cpmap.h"
+#include "start_filter.h"
 
 struct chr_engine {
     cpmap t2s;        /* traditional -> simplified */
+    uint32_t *t2s_bmp;        /* the same for the BMP as a direct table (0 = none) */
+    uint8_t simp_bits[0x10000 / 8]; /* simp_only for the BMP as a bitmap */
+    uint8_t trad_bits[0x10000 / 8]; /* BMP characters t2s_bmp maps: checked first, it stays in cache */
     cpmap simp_only;  /* simplified characters that have a traditional form */
     cpmap compose;    /* (base << 21 | mark) -> composed */
     pcre2_code *markup_re;   /* candidates for non-prose markup */
     pcre2_code *dateline_re; /* dates in header lines */
+    start_filter starts;     /* where a date expression can begin */
 };
 #endif

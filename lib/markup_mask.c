@@ -12,7 +12,7 @@ static const char markup_pattern[] =
     "|\\[\\["                             /* notes-vault link */
     "|<!--"                               /* HTML comment */
     "|</?[A-Za-z][A-Za-z0-9]*(?=[\\s/>])" /* HTML tag */
-    "|(?:https?|ftp)://|\\bwww\\."        /* bare URL */
+    "|://|www\\."                         /* bare URL (scheme found by looking back) */
     "|\\\\?\\[\\d{1,3}\\\\?\\]";          /* footnote mark [12] or \\[12\\] */
 
 void *markup_compile(char *errbuf, size_t errlen)
@@ -227,6 +227,14 @@ int markup_find(const struct chr_engine *e, const char *s, size_t len, vec *m)
             if (add(m, a, b) < 0)
                 goto nomem;
         } else {
+            /* the scheme before "://" belongs to the URL */
+            if (c == ':') {
+                while (a > 0 && ((s[a - 1] | 32) >= 'a' && (s[a - 1] | 32) <= 'z'))
+                    a--;
+            } else if (a > 0 && ((s[a - 1] | 32) >= 'a' && (s[a - 1] | 32) <= 'z')) {
+                p = b;
+                continue; /* "awww." is a word, not a URL */
+            }
             size_t end = url_end(s, len, a);
             if (add(m, a, end) < 0)
                 goto nomem;

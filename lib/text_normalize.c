@@ -52,23 +52,31 @@ typedef struct builder {
     int in_word, word_vi;
 } builder;
 
-static int reserve(builder *b, size_t more)
+static int grow(builder *b, size_t more);
+static inline int reserve(builder *b, size_t more)
+{
+    return b->t->len + more <= b->cap ? 0 : grow(b, more);
+}
+
+static int grow(builder *b, size_t more)
 {
     chr_text *t = b->t;
-    if (t->len + more <= b->cap)
-        return 0;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < t->len + more)
         cap *= 2;
-    char *n = realloc(t->norm, cap);
+    char *n = realloc(t->norm, cap + 1);
     if (!n)
         return -1;
     t->norm = n;
+    char *f = realloc(t->fold, cap + 1);
+    if (!f)
+        return -1;
+    t->fold = f;
     b->cap = cap;
     return 0;
 }
 
-static int note_segment(builder *b, size_t orig)
+static inline int note_segment(builder *b, size_t orig)
 {
     chr_text *t = b->t;
     long long d = (long long)orig - (long long)t->len;
@@ -83,7 +91,7 @@ static int note_segment(builder *b, size_t orig)
     return 0;
 }
 
-static int end_word(builder *b)
+static inline void end_word(builder *b)
 {
     if (b->in_word) {
         b->line.latin_words++;
@@ -91,7 +99,6 @@ static int end_word(builder *b)
             b->line.vi_words++;
     }
     b->in_word = b->word_vi = 0;
-    return 0;
 }
 
 static int end_line(builder *b)
@@ -107,15 +114,28 @@ static int end_line(builder *b)
     return 0;
 }
 
+/* Writes cp to norm and its lower case to fold (same byte length). */
+static inline void put(builder *b, uint32_t cp)
+{
+    chr_text *t = b->t;
+    size_t k = utf8_encode(cp, t->norm + t->len);
+    uint32_t lo = cp < 0x1F00 ? latin_lower(cp) : cp;
+    if (lo != cp && utf8_len(lo) == k)
+        utf8_encode(lo, t->fold + t->len);
+    else
+        memcpy(t->fold + t->len, t->norm + t->len, k);
+    t->len += k;
+}
+
 /* Emits cp for the original character at orig. */
-static int emit(builder *b, uint32_t cp, size_t orig)
+static inline int emit(builder *b, uint32_t cp, size_t orig)
 {
     if (reserve(b, 4) < 0 || note_segment(b, orig) < 0)
         return -1;
     b->last_start = b->t->len;
     b->last_cp = cp;
     b->last_valid = 1;
-    b->t->len += utf8_encode(cp, b->t->norm + b->t->len);
+    put(b, cp);
     return 0;
 }
 
@@ -136,20 +156,23 @@ static uint32_t fold_char(const struct chr_engine *e, uint32_t cp, builder *b)
         return ' ';
     case 0x30FB: case 0x2027: case 0xFF65: case 0x2219: case 0x2022:
         return 0xB7;
-    case 0x3002:
-        return 0x3002;
     default:
         break;
     }
     if (is_cjk(cp)) {
-        uint32_t s;
         b->line.cjk++;
-        if (cpmap_get(&e->t2s, cp, &s)) {
+        uint32_t s;
+        if (cp < 0x10000) {
+            if ((e->trad_bits[cp >> 3] >> (cp & 7)) & 1) {
+                b->line.trad++;
+                return e->t2s_bmp[cp];
+            }
+            if ((e->simp_bits[cp >> 3] >> (cp & 7)) & 1)
+                b->line.simp++;
+        } else if (cpmap_get(&e->t2s, cp, &s)) {
             b->line.trad++;
             return s;
         }
-        if (cpmap_get(&e->simp_only, cp, &s))
-            b->line.simp++;
     } else if (cp >= 0x3040 && cp <= 0x30FF) {
         b->line.kana++;
     } else if (cp >= 0xAC00 && cp <= 0xD7A3) {
@@ -164,6 +187,21 @@ static int is_ignorable(uint32_t cp)
            cp == 0x2060;
 }
 
+static int note_invalid(chr_text *t, size_t p)
+{
+    byte_span *last = t->invalid.len ? &VEC_AT(&t->invalid, byte_span, t->invalid.len - 1) : NULL;
+    if (last && last->end == p) {
+        last->end = p + 1;
+        return 0;
+    }
+    byte_span *sp = vec_push(&t->invalid);
+    if (!sp)
+        return -1;
+    sp->start = p;
+    sp->end = p + 1;
+    return 0;
+}
+
 int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t len,
                const vec *masks)
 {
@@ -176,37 +214,108 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
     builder b;
     memset(&b, 0, sizeof b);
     b.t = t;
+    /* the copy is rarely longer than the original */
+    if (reserve(&b, len + len / 8 + 16) < 0)
+        goto nomem;
     size_t mi = 0;
     const byte_span *mk = masks ? (const byte_span *)masks->data : NULL;
     size_t nm = masks ? masks->len : 0;
+    size_t next_mask = nm ? mk[0].start : (size_t)-1;
     size_t p = 0;
     while (p < len) {
-        if (mi < nm && mk[mi].start <= p) {
+        if (p >= next_mask) {
             if (mk[mi].end > p) {
                 if (emit_space(&b, p) < 0)
                     goto nomem;
                 p = mk[mi].end;
             }
             mi++;
+            next_mask = mi < nm ? mk[mi].start : (size_t)-1;
             continue;
+        }
+        unsigned char c0 = (unsigned char)s[p];
+        if (c0 >= 0x20 && c0 < 0x80 && !b.in_word && c0 != ' ') {
+            /* a run of printable ASCII up to the next mask: copied in one go */
+            size_t q = p, lim = next_mask < len ? next_mask : len;
+            while (q < lim && (unsigned char)s[q] >= 0x20 && (unsigned char)s[q] < 0x80)
+                q++;
+            size_t n = q - p;
+            if (reserve(&b, n) < 0 || note_segment(&b, p) < 0)
+                goto nomem;
+            chr_text *tt = b.t;
+            char *no = tt->norm + tt->len, *fo = tt->fold + tt->len;
+            memcpy(no, s + p, n);
+            uint32_t words = 0;
+            int in = 0;
+            for (size_t i = 0; i < n; i++) {
+                unsigned char ch = (unsigned char)s[p + i];
+                int alpha = (ch | 32) >= 'a' && (ch | 32) <= 'z';
+                fo[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+                if (alpha && !in)
+                    words++;
+                in = alpha || (in && ch >= '0' && ch <= '9');
+            }
+            unsigned char last = (unsigned char)s[q - 1];
+            int last_alpha = (last | 32) >= 'a' && (last | 32) <= 'z';
+            /* the last word may go on in the next character (NFD marks, Latin-1) */
+            if (in) {
+                words--;
+                b.in_word = 1;
+            }
+            b.line.latin_words += words;
+            tt->len += n;
+            b.last_start = tt->len - 1;
+            b.last_cp = last;
+            b.last_valid = last_alpha;
+            p = q;
+            continue;
+        }
+        if (c0 >= 0x20 && c0 < 0x80) {
+            /* ASCII: no folding beyond case, one byte each */
+            if (reserve(&b, 1) < 0 || note_segment(&b, p) < 0)
+                goto nomem;
+            chr_text *tt = b.t;
+            b.last_start = tt->len;
+            b.last_cp = c0;
+            b.last_valid = c0 != ' ';
+            tt->norm[tt->len] = (char)c0;
+            tt->fold[tt->len] = (char)(c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0);
+            tt->len++;
+            if ((c0 | 32) >= 'a' && (c0 | 32) <= 'z')
+                b.in_word = 1;
+            else if (!(c0 >= '0' && c0 <= '9'))
+                end_word(&b);
+            p++;
+            continue;
+        }
+        /* Chinese characters that need no folding: copied as they are */
+        if (c0 >= 0xE4 && c0 <= 0xE9 && p + 2 < len && ((unsigned char)s[p + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)s[p + 2] & 0xC0) == 0x80) {
+            uint32_t c3 = ((uint32_t)(c0 & 0x0F) << 12) | ((uint32_t)(s[p + 1] & 0x3F) << 6) |
+                          (uint32_t)(s[p + 2] & 0x3F);
+            if (c3 >= 0x4E00 && !((e->trad_bits[c3 >> 3] >> (c3 & 7)) & 1)) {
+                if (reserve(&b, 3) < 0 || note_segment(&b, p) < 0)
+                    goto nomem;
+                end_word(&b);
+                b.line.cjk++;
+                b.line.simp += (e->simp_bits[c3 >> 3] >> (c3 & 7)) & 1;
+                chr_text *tt = b.t;
+                b.last_start = tt->len;
+                b.last_cp = c3;
+                b.last_valid = 1;
+                memcpy(tt->norm + tt->len, s + p, 3);
+                memcpy(tt->fold + tt->len, s + p, 3);
+                tt->len += 3;
+                p += 3;
+                continue;
+            }
         }
         uint32_t cp;
         size_t n = utf8_decode((const unsigned char *)s + p, len - p, &cp);
         if (n == 0 || cp == 0) {
-            size_t q = p + 1;
-            byte_span *last = t->invalid.len ? &VEC_AT(&t->invalid, byte_span, t->invalid.len - 1) : NULL;
-            if (last && last->end == p) {
-                last->end = q;
-            } else {
-                byte_span *sp = vec_push(&t->invalid);
-                if (!sp)
-                    goto nomem;
-                sp->start = p;
-                sp->end = q;
-            }
-            if (emit_space(&b, p) < 0)
+            if (note_invalid(t, p) < 0 || emit_space(&b, p) < 0)
                 goto nomem;
-            p = q;
+            p++;
             continue;
         }
         if (cp == '\n') {
@@ -224,12 +333,10 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
             uint32_t c;
             if (cpmap_get(&e->compose, ((uint64_t)b.last_cp << 21) | cp, &c)) {
                 t->len = b.last_start;
-                size_t orig_start = (size_t)((long long)b.last_start + b.delta);
                 if (reserve(&b, 4) < 0)
                     goto nomem;
                 b.last_cp = c;
-                t->len += utf8_encode(c, t->norm + t->len);
-                (void)orig_start;
+                put(&b, c);
                 if (is_vietnamese_letter(c))
                     b.word_vi = 1;
                 p += n;
@@ -239,7 +346,7 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
         uint32_t f = fold_char(e, cp, &b);
         if (is_latin_letter(f)) {
             b.in_word = 1;
-            if (is_vietnamese_letter(f))
+            if (f >= 0xC0 && is_vietnamese_letter(f))
                 b.word_vi = 1;
         } else if (!(f >= 0x300 && f <= 0x36F) && !(f >= '0' && f <= '9')) {
             end_word(&b);
@@ -253,20 +360,6 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
     if (end_line(&b) < 0 || reserve(&b, 1) < 0 || note_segment(&b, len) < 0)
         goto nomem;
     t->norm[t->len] = '\0';
-    t->fold = malloc(t->len + 1);
-    if (!t->fold)
-        goto nomem;
-    /* Lower-casing keeps every byte length, so fold shares norm's offsets. */
-    for (size_t i = 0; i < t->len;) {
-        size_t k;
-        uint32_t cp = utf8_at(t->norm, t->len, i, &k);
-        uint32_t lo = latin_lower(cp);
-        if (lo != cp && utf8_len(lo) == k)
-            utf8_encode(lo, t->fold + i);
-        else
-            memcpy(t->fold + i, t->norm + i, k);
-        i += k;
-    }
     t->fold[t->len] = '\0';
     return CHR_OK;
 nomem:

@@ -1,6 +1,7 @@
 #include "timex_extract.h"
 #include "timex_scan.h"
 #include "chronicle.h"
+#include "start_filter.h"
 #include <stdio.h>
 
 static int day_first_for(const chr_text *t, int doc_lang)
@@ -39,7 +40,8 @@ static int is_clock_only(const tx_sem *s)
            s->pt.ysrc == SRC_NONE && s->pt.hour >= 0;
 }
 
-int timex_extract(const chr_text *t, int doc_lang, const tx_clock *dct, vec *out)
+int timex_extract(const chr_text *t, const struct start_filter *flt, int doc_lang,
+                  const tx_clock *dct, vec *out)
 {
     scan c;
     c.s = t->norm;
@@ -64,6 +66,25 @@ int timex_extract(const chr_text *t, int doc_lang, const tx_clock *dct, vec *out
             p += n;
             continue;
         }
+        if (cjk) {
+            size_t n2;
+            uint32_t next = sc_cp(&c, p + n, &n2);
+            if (!start_filter_cjk2(flt, cp, next)) {
+                /* most Chinese characters open nothing: step over them quickly */
+                p += n;
+                while (p + 2 < t->len) {
+                    const unsigned char *u = (const unsigned char *)t->norm + p;
+                    if (u[0] < 0xE4 || u[0] > 0xE9)
+                        break;
+                    uint32_t c3 = ((uint32_t)(u[0] & 0x0F) << 12) |
+                                  ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+                    if (start_filter_cjk(flt, c3))
+                        break;
+                    p += 3;
+                }
+                continue;
+            }
+        }
         if ((digit || letter) && sc_glued_before(&c, p)) {
             p = skip_token(&c, p);
             continue;
@@ -71,22 +92,78 @@ int timex_extract(const chr_text *t, int doc_lang, const tx_clock *dct, vec *out
         tx_sem best, s;
         size_t be = 0, e;
         int zh_line = c.lang == LANG_ZH || c.lang == LANG_ZH_HANT;
+        int try_zh = cjk, try_en = 0;
+        int try_vi = digit && (c.lang == LANG_VI || (doc_lang == LANG_VI && !zh_line));
+        if (digit) {
+            /* what follows the number decides which scanners can use it: Chinese
+             * needs a character (年, 月, 至) or a range sign, English a word */
+            size_t q = p;
+            while (q < t->len && sc_digit(&c, q))
+                q++;
+            size_t r = sc_ws(&c, q, 1);
+            size_t k;
+            uint32_t nx = sc_cp(&c, r, &k);
+            try_zh = is_cjk(nx) || nx == '-' || nx == '~' || nx == 0x2014 || nx == 0x2013;
+            if (r < t->len && t->norm[r] == '-')
+                r = sc_ws(&c, r + 1, 0);
+            try_en = c.lang != LANG_VI && (is_latin_letter(sc_cp(&c, r, &k)) || nx == '\'');
+        } else if (cp == '\'' || cp == 0x2019) {
+            try_en = c.lang != LANG_VI;
+        }
+        if (letter) {
+            size_t we = p;
+            while (we < t->len) {
+                unsigned char b = (unsigned char)t->fold[we];
+                if (b >= 'a' && b <= 'z') {
+                    we++;
+                    continue;
+                }
+                size_t k;
+                if (b < 0x80 || !is_latin_letter(sc_cp(&c, we, &k)))
+                    break;
+                we += k;
+            }
+            n = utf8_len(cp);
+            /* the next word (or number), for two-word keywords and prefixes */
+            size_t ns = we;
+            if (ns < t->len && t->fold[ns] == '-')
+                ns++;
+            else
+                while (ns < t->len && (t->fold[ns] == ' ' || t->fold[ns] == '\t'))
+                    ns++;
+            int next_digit = sc_digit(&c, ns) || (ns < t->len && t->fold[ns] == '\'');
+            size_t ne = ns;
+            while (ne < t->len) {
+                unsigned char b = (unsigned char)t->fold[ne];
+                if (b >= 'a' && b <= 'z') {
+                    ne++;
+                    continue;
+                }
+                size_t k;
+                if (b < 0x80 || !is_latin_letter(sc_cp(&c, ne, &k)))
+                    break;
+                ne += k;
+            }
+            if (c.lang == LANG_VI || (doc_lang == LANG_VI && !zh_line))
+                try_vi = start_filter_words(&flt->vi, t->fold, p, we, ns, ne, next_digit);
+            if (c.lang != LANG_VI)
+                try_en = start_filter_words(&flt->en, t->fold, p, we, ns, ne, next_digit);
+            if (!try_vi && !try_en) {
+                /* a word that opens nothing: skip it (and any digits glued to it) */
+                p = sc_is_wordchar(&c, we) ? skip_token(&c, we) : we;
+                continue;
+            }
+        }
         if (digit || cp == '\'' || cp == 0x2019) {
             if ((e = scan_numeric(&c, p, &s)) > be)
                 be = e, best = s;
         }
-        if (digit || cjk) {
-            if ((e = scan_zh(&c, p, &s)) > be)
-                be = e, best = s;
-        }
-        if ((digit || letter) && (c.lang == LANG_VI || (doc_lang == LANG_VI && !zh_line))) {
-            if ((e = scan_vi(&c, p, &s)) > be)
-                be = e, best = s;
-        }
-        if ((digit || letter || cp == '\'' || cp == 0x2019) && c.lang != LANG_VI) {
-            if ((e = scan_en(&c, p, &s)) > be)
-                be = e, best = s;
-        }
+        if (try_zh && (e = scan_zh(&c, p, &s)) > be)
+            be = e, best = s;
+        if (try_vi && (e = scan_vi(&c, p, &s)) > be)
+            be = e, best = s;
+        if (try_en && (e = scan_en(&c, p, &s)) > be)
+            be = e, best = s;
         if (be) {
             tx_found *f = vec_push(out);
             if (!f)

@@ -5,6 +5,7 @@
 #include "text_normalize.h"
 #include "timex.h"
 #include "vec.h"
+struct start_filter;
 
 typedef struct tx_found {
     size_t start, end;   /* norm offsets */
@@ -15,5 +16,6 @@ typedef struct tx_found {
 } tx_found;
 
 /* Appends tx_found items to out. Returns 0 or a negative chr_status. */
-int timex_extract(const chr_text *t, int doc_lang, const tx_clock *dct, vec *out);
+int timex_extract(const chr_text *t, const struct start_filter *flt, int doc_lang,
+                  const tx_clock *dct, vec *out);
 #endif

@@ -41,8 +41,12 @@ static inline int sc_digit(const scan *c, size_t p)
 /* exact literal on norm */
 static inline size_t sc_lit(const scan *c, size_t p, const char *w)
 {
-    size_t n = strlen(w);
-    return p + n <= c->len && memcmp(c->s + p, w, n) == 0 ? p + n : 0;
+    /* byte by byte: almost every literal fails within its first character */
+    size_t i = 0;
+    for (; w[i]; i++)
+        if (p + i >= c->len || c->s[p + i] != w[i])
+            return 0;
+    return p + i;
 }
 
 /* the longest of several literals; *which gets its index */
@@ -78,6 +82,12 @@ size_t sc_en_numword(const scan *c, size_t p, long *v);
 size_t sc_vi_numword(const scan *c, size_t p, long *v);
 /* true when the char before p is a letter or digit (p is mid-token) */
 int sc_glued_before(const scan *c, size_t p);
+
+/* Every literal an expression of the language can start with; the engine
+ * builds its first-character / first-word filters from them. */
+void zh_start_literals(void (*add)(void *, const char *), void *ctx);
+void vi_start_literals(void (*add)(void *, const char *), void *ctx);
+void en_start_literals(void (*add)(void *, const char *), void *ctx);
 
 size_t scan_zh(const scan *c, size_t p, tx_sem *s);
 size_t scan_vi(const scan *c, size_t p, tx_sem *s);

@@ -434,6 +434,27 @@ static size_t en_duration(const scan *c, size_t p, tx_sem *s)
     return x;
 }
 
+static const struct {
+    const char *w;
+    uint8_t mod;
+    const char *sub;
+} PRE[] = {{"early", MOD_START, NULL}, {"mid", MOD_MID, NULL}, {"mid-", MOD_MID, NULL},
+           {"late", MOD_END, NULL}, {"the end of", MOD_END, NULL},
+           {"the beginning of", MOD_START, NULL}, {"the start of", MOD_START, NULL},
+           {"the middle of", MOD_MID, NULL}, {"the late", MOD_END, NULL},
+           {"the early", MOD_START, NULL}, {"the mid", MOD_MID, NULL},
+           {"the mid-", MOD_MID, NULL}, {"end-", MOD_END, NULL}, {"late on", MOD_END, NULL},
+           {"early on", MOD_START, NULL}, {"the first half of", 0, "H1"},
+           {"the second half of", 0, "H2"}, {"the first quarter of", 0, "Q1"},
+           {"the second quarter of", 0, "Q2"}, {"the third quarter of", 0, "Q3"},
+           {"the fourth quarter of", 0, "Q4"}, {"first half of", 0, "H1"},
+           {"second half of", 0, "H2"}, {"spring", 0, "SP"}, {"summer", 0, "SU"},
+           {"autumn", 0, "FA"}, {"fall", 0, "FA"}, {"winter", 0, "WI"},
+           {"the spring of", 0, "SP"}, {"the summer of", 0, "SU"},
+           {"the autumn of", 0, "FA"}, {"the fall of", 0, "FA"}, {"the winter of", 0, "WI"},
+           {"spring of", 0, "SP"}, {"summer of", 0, "SU"}, {"autumn of", 0, "FA"},
+           {"winter of", 0, "WI"}, {NULL, 0, NULL}};
+
 size_t scan_en(const scan *c, size_t p, tx_sem *s)
 {
     tx_sem_init(s, TX_DATE);
@@ -473,26 +494,7 @@ size_t scan_en(const scan *c, size_t p, tx_sem *s)
             }
         }
     }
-    static const struct {
-        const char *w;
-        uint8_t mod;
-        const char *sub;
-    } PRE[] = {{"early", MOD_START, NULL}, {"mid", MOD_MID, NULL}, {"mid-", MOD_MID, NULL},
-               {"late", MOD_END, NULL}, {"the end of", MOD_END, NULL},
-               {"the beginning of", MOD_START, NULL}, {"the start of", MOD_START, NULL},
-               {"the middle of", MOD_MID, NULL}, {"the late", MOD_END, NULL},
-               {"the early", MOD_START, NULL}, {"the mid", MOD_MID, NULL},
-               {"the mid-", MOD_MID, NULL}, {"end-", MOD_END, NULL}, {"late on", MOD_END, NULL},
-               {"early on", MOD_START, NULL}, {"the first half of", 0, "H1"},
-               {"the second half of", 0, "H2"}, {"the first quarter of", 0, "Q1"},
-               {"the second quarter of", 0, "Q2"}, {"the third quarter of", 0, "Q3"},
-               {"the fourth quarter of", 0, "Q4"}, {"first half of", 0, "H1"},
-               {"second half of", 0, "H2"}, {"spring", 0, "SP"}, {"summer", 0, "SU"},
-               {"autumn", 0, "FA"}, {"fall", 0, "FA"}, {"winter", 0, "WI"},
-               {"the spring of", 0, "SP"}, {"the summer of", 0, "SU"},
-               {"the autumn of", 0, "FA"}, {"the fall of", 0, "FA"}, {"the winter of", 0, "WI"},
-               {"spring of", 0, "SP"}, {"summer of", 0, "SU"}, {"autumn of", 0, "FA"},
-               {"winter of", 0, "WI"}, {NULL, 0, NULL}};
+
     size_t pe = 0;
     int pk = -1;
     for (int i = 0; PRE[i].w; i++) {
@@ -576,4 +578,50 @@ plain:
     if (be)
         *s = best;
     return be;
+}
+
+/* Latin literals for the start filter: a word or phrase, or "^word" for a
+ * word that opens an expression only before a number or another opener. */
+static void add_prefix(void (*add)(void *, const char *), void *ctx, const char *w)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "^%s", w);
+    add(ctx, buf);
+}
+
+void en_start_literals(void (*add)(void *, const char *), void *ctx)
+{
+    static const char *const prefixes[] = {"since", "the", "last", "next", "this", "in", NULL};
+    static const char *const numbers[] = {"one", "two", "three", "four", "five", "six", "seven",
+        "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+        "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty",
+        "seventy", "eighty", "ninety", NULL};
+    static const char *const units[] = {"year", "years", "month", "months", "week", "weeks",
+        "day", "days", "decade", "decades", "hour", "hours", NULL};
+    char buf[64];
+    for (int i = 0; MONTHS[i]; i++)
+        add(ctx, MONTHS[i]);
+    for (int i = 0; MON3[i]; i++)
+        add(ctx, MON3[i]);
+    add(ctx, "sept");
+    for (int i = 0; WEEKDAYS[i]; i++)
+        add(ctx, WEEKDAYS[i]);
+    for (int i = 0; EN_WORDS[i].w; i++)
+        add(ctx, EN_WORDS[i].w);
+    for (int i = 0; EN_POD[i].w; i++) {
+        add_prefix(add, ctx, EN_POD[i].w);
+        snprintf(buf, sizeof buf, "%s on", EN_POD[i].w);
+        add(ctx, buf);
+    }
+    for (int i = 0; PRE[i].w; i++) {
+        add_prefix(add, ctx, PRE[i].w);
+        add(ctx, PRE[i].w);
+    }
+    for (int i = 0; prefixes[i]; i++)
+        add_prefix(add, ctx, prefixes[i]);
+    for (int i = 0; numbers[i]; i++)
+        for (int j = 0; units[j]; j++) {
+            snprintf(buf, sizeof buf, "%s %s", numbers[i], units[j]);
+            add(ctx, buf);
+        }
 }

@@ -20,6 +20,8 @@ int sc_glued_before(const scan *c, size_t p)
 
 size_t sc_word(const scan *c, size_t p, const char *w)
 {
+    if (p >= c->len || c->f[p] != w[0])
+        return 0;
     size_t i = p;
     while (*w) {
         if (*w == ' ') {

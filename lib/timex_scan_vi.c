@@ -636,6 +636,12 @@ static size_t vi_duration(const scan *c, size_t p, tx_sem *s)
     return t ? t : x;
 }
 
+static const vi_pref PREF[] = {{"đầu", P_MOD, MOD_START}, {"giữa", P_MOD, MOD_MID},
+        {"cuối", P_MOD, MOD_END}, {"thượng tuần", P_MOD, MOD_START},
+        {"trung tuần", P_MOD, MOD_MID}, {"hạ tuần", P_MOD, MOD_END},
+        {"khoảng", P_MOD, MOD_APPROX}, {"từ", P_FROM, 0}, {"kể từ", P_FROM, 0},
+        {"sau", P_AFTER, 0}, {"trước", P_BEFORE, 0}, {NULL, 0, 0}};
+
 size_t scan_vi(const scan *c, size_t p, tx_sem *s)
 {
     tx_sem_init(s, TX_DATE);
@@ -664,11 +670,7 @@ size_t scan_vi(const scan *c, size_t p, tx_sem *s)
         return y;
     }
     /* leading modifiers */
-    static const vi_pref PREF[] = {{"đầu", P_MOD, MOD_START}, {"giữa", P_MOD, MOD_MID},
-        {"cuối", P_MOD, MOD_END}, {"thượng tuần", P_MOD, MOD_START},
-        {"trung tuần", P_MOD, MOD_MID}, {"hạ tuần", P_MOD, MOD_END},
-        {"khoảng", P_MOD, MOD_APPROX}, {"từ", P_FROM, 0}, {"kể từ", P_FROM, 0},
-        {"sau", P_AFTER, 0}, {"trước", P_BEFORE, 0}, {NULL, 0, 0}};
+
     int pk = -1;
     size_t pe = 0;
     for (int i = 0; PREF[i].w; i++) {
@@ -844,4 +846,51 @@ plain:
     *s = best;
     /* "hai ngày 11 và 12-12": the count belongs to the range */
     return be;
+}
+
+/* Latin literals for the start filter: a word or phrase, or "^word" for a
+ * word that opens an expression only before a number or another opener. */
+static void add_prefix(void (*add)(void *, const char *), void *ctx, const char *w)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "^%s", w);
+    add(ctx, buf);
+}
+
+void vi_start_literals(void (*add)(void *, const char *), void *ctx)
+{
+    static const char *const alone[] = {"hôm", "thứ", "chủ nhật", "thập niên", "thập kỷ",
+        "những năm", "các năm", "thế kỷ", "thế kỉ", "cách đây", "nhiều năm", "mấy năm", NULL};
+    /* date words and numbers: they open an expression before a number */
+    static const char *const before_number[] = {"ngày", "tháng", "năm", "một", "hai", "ba",
+        "bốn", "sáu", "bảy", "tám", "chín", "mười", NULL};
+    static const char *const month_words[] = {"giêng", "một", "hai", "ba", "tư", "bốn", "năm",
+        "sáu", "bảy", "tám", "chín", "mười", "chạp", NULL};
+    static const char *const units[] = {"năm", "tháng", "tuần", "ngày", "giờ", NULL};
+    char buf[64];
+    for (int i = 0; PREF[i].w; i++)
+        add_prefix(add, ctx, PREF[i].w);
+    static const char *const day_words[] = {"nay", "qua", "mai", NULL};
+    for (int i = 0; VI_POD[i].w; i++) {
+        add_prefix(add, ctx, VI_POD[i].w);
+        for (int j = 0; day_words[j]; j++) {
+            snprintf(buf, sizeof buf, "%s %s", VI_POD[i].w, day_words[j]);
+            add(ctx, buf);
+        }
+    }
+    for (int i = 0; VI_WORDS[i].w; i++)
+        add(ctx, VI_WORDS[i].w);
+    for (int i = 0; alone[i]; i++)
+        add(ctx, alone[i]);
+    for (int i = 0; before_number[i]; i++)
+        add_prefix(add, ctx, before_number[i]);
+    for (int i = 0; month_words[i]; i++) {
+        snprintf(buf, sizeof buf, "tháng %s", month_words[i]);
+        add(ctx, buf);
+    }
+    for (int i = 0; before_number[i]; i++)
+        for (int j = 0; units[j]; j++) {
+            snprintf(buf, sizeof buf, "%s %s", before_number[i], units[j]);
+            add(ctx, buf);
+        }
 }

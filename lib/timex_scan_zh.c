@@ -278,6 +278,13 @@ static size_t zh_open_end(const scan *c, size_t p, uint8_t *mod)
     return 0;
 }
 
+static const struct {
+    const char *w;
+    const char *sub;
+    uint8_t mod;
+} bare[] = {{"上半年", "H1", 0}, {"下半年", "H2", 0}, {"年初", NULL, MOD_START},
+            {"年底", NULL, MOD_END}, {"年末", NULL, MOD_END}, {NULL, NULL, 0}};
+
 /* year / month / day with everything that can follow them */
 static size_t zh_calendar(const scan *c, size_t p, tx_sem *s)
 {
@@ -334,12 +341,6 @@ static size_t zh_calendar(const scan *c, size_t p, tx_sem *s)
         }
     } else {
         /* 上半年 / 年初 with the year from context */
-        static const struct {
-            const char *w;
-            const char *sub;
-            uint8_t mod;
-        } bare[] = {{"上半年", "H1", 0}, {"下半年", "H2", 0}, {"年初", NULL, MOD_START},
-                    {"年底", NULL, MOD_END}, {"年末", NULL, MOD_END}, {NULL, NULL, 0}};
         for (int i = 0; bare[i].w; i++) {
             size_t x = sc_lit(c, p, bare[i].w);
             if (x) {
@@ -508,9 +509,11 @@ static const zh_word WORDS[] = {
     {"新世纪", W_CENTURY_NEW, 0}, {"周末", W_WEEKEND, 0},
     {NULL, 0, 0}};
 
+static const char *const WEEKDAY_PRE[] = {"星期", "礼拜", "周", NULL};
+
 static int weekday_word(const scan *c, size_t p, size_t *e)
 {
-    static const char *const pre[] = {"星期", "礼拜", "周", NULL};
+    const char *const *pre = WEEKDAY_PRE;
     static const char *const days[] = {"一", "二", "三", "四", "五", "六", "日", "天", NULL};
     int k;
     size_t q = sc_lits(c, p, pre, &k);
@@ -710,6 +713,8 @@ static size_t zh_century(const scan *c, size_t p, tx_sem *s)
     return best ? best : cur;
 }
 
+static const char *const MANY_YEARS[] = {"多年", "数年", "几年", "数十年", "几十年", NULL};
+
 static size_t zh_duration(const scan *c, size_t p, tx_sem *s)
 {
     static const struct {
@@ -720,9 +725,8 @@ static size_t zh_duration(const scan *c, size_t p, tx_sem *s)
                  {"个世纪", "C"}, {NULL, NULL}};
     size_t e, cur;
     long v = -1;
-    int nd = 0, more = 0;
-    if ((e = sc_lit(c, p, "多年")) || (e = sc_lit(c, p, "数年")) || (e = sc_lit(c, p, "几年")) ||
-        (e = sc_lit(c, p, "数十年")) || (e = sc_lit(c, p, "几十年"))) {
+    int nd = 0, more = 0, k0;
+    if ((e = sc_lits(c, p, MANY_YEARS, &k0))) {
         cur = e;
         snprintf(s->dur, sizeof s->dur, "PXY");
     } else {
@@ -778,15 +782,16 @@ static size_t zh_duration(const scan *c, size_t p, tx_sem *s)
     return cur;
 }
 
-static size_t zh_set(const scan *c, size_t p, tx_sem *s)
-{
-    static const struct {
-        const char *w;
-        const char *v;
-    } sets[] = {{"每年", "P1Y"}, {"每年度", "P1Y"}, {"每月", "P1M"}, {"每个月", "P1M"},
+static const struct {
+    const char *w;
+    const char *v;
+} sets[] = {{"每年", "P1Y"}, {"每年度", "P1Y"}, {"每月", "P1M"}, {"每个月", "P1M"},
                 {"每周", "P1W"}, {"每星期", "P1W"}, {"每天", "P1D"}, {"每日", "P1D"},
                 {"每季度", "P3M"}, {"逐年", "P1Y"}, {"年均", "P1Y"}, {"年度", "P1Y"},
                 {NULL, NULL}};
+
+static size_t zh_set(const scan *c, size_t p, tx_sem *s)
+{
     size_t best = 0;
     int k = -1;
     for (int i = 0; sets[i].w; i++) {
@@ -850,4 +855,46 @@ size_t scan_zh(const scan *c, size_t p, tx_sem *s)
     if (be)
         *s = best;
     return be;
+}
+
+void zh_start_literals(void (*add)(void *, const char *), void *ctx)
+{
+    static const char *const more[] = {"民国", "每", NULL};
+    /* a numeral opens a date only before another numeral or a unit */
+    static const char *const numerals[] = {"〇", "零", "一", "二", "两", "三", "四", "五", "六",
+        "七", "八", "九", "十", "百", "千", NULL};
+    static const char *const follow[] = {"〇", "零", "一", "二", "两", "三", "四", "五", "六", "七",
+        "八", "九", "十", "百", "千", "年", "月", "日", "号", "天", "周", "多", "余", "世", "星",
+        "季", " ", "\n", NULL};
+    /* 一个, 十分, 一点 are everyday words: only the other numerals open 三个月 */
+    static const char *const follow_not_one[] = {"个", "小", "时", "点", NULL};
+    char pair[16];
+    for (int i = 0; numerals[i]; i++) {
+        for (int j = 0; follow[j]; j++) {
+            snprintf(pair, sizeof pair, "%s%s", numerals[i], follow[j]);
+            add(ctx, pair);
+        }
+        for (int j = 0; i != 2 && i != 12 && follow_not_one[j]; j++) {
+            snprintf(pair, sizeof pair, "%s%s", numerals[i], follow_not_one[j]);
+            add(ctx, pair);
+        }
+    }
+    for (int i = 0; LOCAL_TIME[i]; i++)
+        add(ctx, LOCAL_TIME[i]);
+    for (int i = 0; REL_YEAR[i].w; i++)
+        add(ctx, REL_YEAR[i].w);
+    for (int i = 0; REL_MONTH[i].w; i++)
+        add(ctx, REL_MONTH[i].w);
+    for (int i = 0; bare[i].w; i++)
+        add(ctx, bare[i].w);
+    for (int i = 0; WEEKDAY_PRE[i]; i++)
+        add(ctx, WEEKDAY_PRE[i]);
+    for (int i = 0; WORDS[i].w; i++)
+        add(ctx, WORDS[i].w);
+    for (int i = 0; MANY_YEARS[i]; i++)
+        add(ctx, MANY_YEARS[i]);
+    for (int i = 0; sets[i].w; i++)
+        add(ctx, sets[i].w);
+    for (int i = 0; more[i]; i++)
+        add(ctx, more[i]);
 }

@@ -1,6 +1,6 @@
 #include "utf8.h"
 
-size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+size_t utf8_decode_slow(const unsigned char *s, size_t len, uint32_t *cp)
 {
     if (len == 0)
         return 0;

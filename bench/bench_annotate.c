@@ -1,0 +1,108 @@
+/* bench_annotate: throughput and latency of chr_annotate.
+ *   bench_annotate DATA_DIR BIG_FILE [DOC...]
+ * Prints the engine start-up time, MB/s on BIG_FILE (median of runs), and
+ * the median latency of each DOC. */
+#define _POSIX_C_SOURCE 200809L
+#include "chronicle.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench_annotate DATA_DIR BIG_FILE [DOC...]\n");
+        return 2;
+    }
+    chr_error err;
+    double t0 = now();
+    chr_engine *e = chr_engine_new(argv[1], &err);
+    double t1 = now();
+    if (!e) {
+        fprintf(stderr, "engine: %s\n", err.message);
+        return 1;
+    }
+    printf("engine start-up: %.1f ms\n", (t1 - t0) * 1e3);
+    size_t len;
+    char *big = slurp(argv[2], &len);
+    if (!big) {
+        fprintf(stderr, "cannot read %s\n", argv[2]);
+        return 1;
+    }
+    chr_options opt = {"2020-01-01", NULL};
+    enum { RUNS = 5 };
+    double t[RUNS];
+    size_t ntx = 0;
+    for (int i = 0; i < RUNS; i++) {
+        double a = now();
+        chr_result *r = chr_annotate(e, big, len, &opt, &err);
+        t[i] = now() - a;
+        if (!r) {
+            fprintf(stderr, "annotate: %s\n", err.message);
+            return 1;
+        }
+        ntx = chr_result_count(r, CHR_TIMEX);
+        chr_result_free(r);
+    }
+    double m = median(t, RUNS);
+    printf("annotate %.1f MB file: median %.1f ms, %.1f MB/s per core (%zu timexes)\n",
+           len / 1e6, m * 1e3, len / 1e6 / m, ntx);
+    free(big);
+    if (argc > 3)
+        printf("latency per document (median of 50 runs):\n");
+    for (int d = 3; d < argc; d++) {
+        char *doc = slurp(argv[d], &len);
+        if (!doc)
+            continue;
+        double lt[50];
+        for (int i = 0; i < 50; i++) {
+            double a = now();
+            chr_result *r = chr_annotate(e, doc, len, NULL, &err);
+            lt[i] = now() - a;
+            chr_result_free(r);
+        }
+        const char *name = strrchr(argv[d], '/');
+        printf("  %-52s %7zu B  %7.3f ms\n", name ? name + 1 : argv[d], len, median(lt, 50) * 1e3);
+        free(doc);
+    }
+    chr_engine_free(e);
+    return 0;
+}
