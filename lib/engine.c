@@ -15,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-static double nowt(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+ts.tv_nsec/1e9;}
 
 #ifndef CHR_VERSION
 #define CHR_VERSION "0.1.0"
@@ -307,12 +305,9 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     vec_init(&masks, sizeof(byte_span));
     vec_init(&found, sizeof(tx_found));
     chr_text t;
-    double T0=nowt();
     int rc = markup_find(e, text, len, &masks);
-    double T1=nowt();
     if (rc == CHR_OK)
         rc = text_build(&t, e, text, len, &masks);
-    double T2=nowt();
     vec_free(&masks);
     if (rc != CHR_OK)
         return fail_result(r, err, rc, "out of memory normalising the text");
@@ -332,9 +327,7 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     if (clk.has_dct)
         snprintf(r->dct, sizeof r->dct, "%04d-%02d-%02d", clk.dy, clk.dm, clk.dd);
     r->dct_source = dct_source;
-    double T3=nowt();
     rc = timex_extract(&t, &e->starts, lang, &clk, &found);
-    double T4=nowt();
     if (rc != CHR_OK)
         goto fail;
     r->timexes = arena_alloc(&r->mem, (found.len ? found.len : 1) * sizeof(chr_timex_view));
@@ -360,8 +353,6 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
             goto nomem;
         memcpy(r->invalid, t.invalid.data, r->ninvalid * sizeof(byte_span));
     }
-    double T5=nowt();
-    if(getenv("CHR_PROF"))fprintf(stderr,"mask %.1f text %.1f lang/dct %.1f timex %.1f out %.1f\n",(T1-T0)*1e3,(T2-T1)*1e3,(T3-T2)*1e3,(T4-T3)*1e3,(T5-T4)*1e3);
     vec_free(&found);
     text_free(&t);
     return r;
@@ -378,6 +369,7 @@ void chr_result_free(chr_result *r)
     if (!r)
         return;
     arena_free(&r->mem);
+    free(r->json);
     free(r);
 }
 

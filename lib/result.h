@@ -19,7 +19,7 @@ struct chr_result {
     size_t nevent;
     byte_span *invalid;
     size_t ninvalid;
-    char *json; /* built on first request */
+    char *json; /* built on first request; malloc'd */
     size_t json_len;
 };
 

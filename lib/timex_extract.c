@@ -203,14 +203,16 @@ int timex_extract(const chr_text *t, const struct start_filter *flt, int doc_lan
             continue;
         const char *date = NULL;
         size_t best = (size_t)-1;
-        for (size_t j = i; j-- > first && fs[j].line == f->line;) {
+        /* look only nearby: a line of a million clock times stays linear */
+        for (size_t j = i; j-- > first && fs[j].line == f->line && fs[j].end + 200 >= f->start;) {
             if (strlen(fs[j].value) >= 10 && fs[j].value[4] == '-' && fs[j].value[7] == '-') {
                 date = fs[j].value;
                 best = f->start - fs[j].end;
                 break;
             }
         }
-        for (size_t j = i + 1; j < out->len && fs[j].line == f->line; j++) {
+        for (size_t j = i + 1; j < out->len && fs[j].line == f->line && fs[j].start <= f->end + 200;
+             j++) {
             if (strlen(fs[j].value) >= 10 && fs[j].value[4] == '-' && fs[j].value[7] == '-') {
                 if (fs[j].start - f->end < best)
                     date = fs[j].value;

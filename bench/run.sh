@@ -1,0 +1,35 @@
+#!/bin/sh
+# make bench: throughput and latency of annotate, side by side with peers.
+set -e
+cd "$(dirname "$0")/.."
+CORPUS=${CHRONICLE_CORPUS:-../shared/corpus/dev}
+[ -d "$CORPUS" ] || CORPUS=samples
+mkdir -p build/bench
+CC=${CC:-cc}
+$CC -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include -o build/bench/bench_annotate \
+    bench/bench_annotate.c build/obj/*.o $(pkg-config --libs libcjson libpcre2-8)
+python3 bench/make_corpus.py build/bench/mixed10.txt 10 "$CORPUS"
+echo "== chronicle (C library, one core)"
+build/bench/bench_annotate data build/bench/mixed10.txt "$CORPUS"/*.md "$CORPUS"/*.txt
+echo
+echo "== 50 MB on a single line"
+python3 -c "
+import sys
+u='越南与美国于1995年7月11日建交。Việt Nam và Hoa Kỳ ngày 12/7/1995 '
+n=50*1024*1024//len(u.encode())
+open('build/bench/line50.txt','w').write(u*n)"
+/usr/bin/time -f "  wall %e s, peak RSS %M KB" build/chronicle annotate build/bench/line50.txt --format json >/dev/null
+echo
+echo "== CLI end to end per document (process start, data load, JSON out; hyperfine median)"
+if command -v hyperfine >/dev/null 2>&1; then
+    doc=$(ls "$CORPUS"/*.txt | head -n 1)
+    hyperfine -N --warmup 3 --runs 30 --style basic --export-json build/bench/cli.json \
+        "build/chronicle annotate $doc" 2>/dev/null | grep -E "Time|Range" || true
+fi
+echo
+echo "== peers on the same documents"
+if /usr/bin/python3 -c 'import dateparser' 2>/dev/null; then
+    /usr/bin/python3 bench/peer_dateparser.py "$CORPUS"/*.txt "$CORPUS"/*.md
+else
+    echo "  dateparser missing (apt-get install python3-dateparser)"
+fi
