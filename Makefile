@@ -5,7 +5,8 @@
 #                   ASan/UBSan, run every test (C, CLI, Neovim)
 #   make eval       dev-set scores (needs ../shared/corpus/dev)
 #   make bench      throughput and latency figures
-#   make data       regenerate data/ from Debian's unicode-data
+#   make data       regenerate data/ from Debian's unicode-data and iso-codes
+#   make kb         regenerate data/kb.tsv from iso-codes and data/src/*.tsv
 #   make install    PREFIX=/usr/local
 
 VERSION   := 0.1.0
@@ -31,7 +32,7 @@ DEV_OBJ   := $(LIB_SRC:lib/%.c=build/dev/%.o)
 SAN_OBJ   := $(LIB_SRC:lib/%.c=build/san/%.o)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all demo test deps check-c check-cli check-nvim check-data eval bench data install clean
+.PHONY: all demo kb test deps check-c check-cli check-nvim check-data eval bench data install clean
 
 all: build/libchronicle.so build/chronicle
 
@@ -86,8 +87,11 @@ eval: all
 bench: all
 	@sh bench/run.sh
 
-data:
+data: kb
 	python3 data/gen/gen_unicode.py /usr/share/unicode data
+
+kb:
+	python3 data/gen/gen_kb.py /usr/share/iso-codes/json /usr/share/locale data/kb.tsv
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \

@@ -9,6 +9,7 @@
 #include "dct.h"
 #include "timex_extract.h"
 #include "timex_scan.h"
+#include "entity_recognize.h"
 #include "utf8.h"
 #include <errno.h>
 #include <stdarg.h>
@@ -161,13 +162,16 @@ static int load_set(void *ctx, char **f, int nf)
 
 static int load_compose(void *ctx, char **f, int nf)
 {
+    chr_engine *e = ctx;
     if (nf < 3)
         return CHR_ERR_DATA;
     uint32_t a = (uint32_t)strtoul(f[0], NULL, 16), b = (uint32_t)strtoul(f[1], NULL, 16);
     uint32_t c = (uint32_t)strtoul(f[2], NULL, 16);
     if (!a || !b || !c)
         return CHR_ERR_DATA;
-    return cpmap_put(ctx, ((uint64_t)a << 21) | b, c) < 0 ? CHR_ERR_NOMEM : 0;
+    if (cpmap_put(&e->compose, ((uint64_t)a << 21) | b, c) < 0 || cpmap_put(&e->decompose, c, a) < 0)
+        return CHR_ERR_NOMEM;
+    return 0;
 }
 
 static int load_table(const char *dir, const char *name, int (*cb)(void *, char **, int),
@@ -209,27 +213,36 @@ chr_engine *chr_engine_new(const char *data_dir, chr_error *err)
     cpmap_init(&e->t2s);
     cpmap_init(&e->simp_only);
     cpmap_init(&e->compose);
+    cpmap_init(&e->decompose);
     char msg[256];
     if (load_table(data_dir, "t2s.tsv", load_t2s, &e->t2s, err) < 0 ||
         load_table(data_dir, "s_only.tsv", load_set, &e->simp_only, err) < 0 ||
-        load_table(data_dir, "compose.tsv", load_compose, &e->compose, err) < 0)
+        load_table(data_dir, "compose.tsv", load_compose, e, err) < 0)
         goto fail;
     e->t2s_bmp = calloc(0x10000, sizeof *e->t2s_bmp);
     if (!e->t2s_bmp) {
         set_err(err, CHR_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < e->t2s.cap; i++) {
-        uint64_t k = e->t2s.keys[i];
-        if (k && k - 1 < 0x10000) {
-            e->t2s_bmp[k - 1] = e->t2s.vals[i];
-            e->trad_bits[(k - 1) >> 3] |= (uint8_t)(1u << ((k - 1) & 7));
+    CPMAP_EACH(&e->t2s, i) {
+        uint64_t k = e->t2s.slots[i].key - 1;
+        if (k < 0x10000) {
+            e->t2s_bmp[k] = e->t2s.slots[i].val;
+            e->trad_bits[k >> 3] |= (uint8_t)(1u << (k & 7));
         }
     }
-    for (size_t i = 0; i < e->simp_only.cap; i++) {
-        uint64_t k = e->simp_only.keys[i];
-        if (k && k - 1 < 0x10000)
-            e->simp_bits[(k - 1) >> 3] |= (uint8_t)(1u << ((k - 1) & 7));
+    CPMAP_EACH(&e->simp_only, i) {
+        uint64_t k = e->simp_only.slots[i].key - 1;
+        if (k < 0x10000)
+            e->simp_bits[k >> 3] |= (uint8_t)(1u << (k & 7));
+    }
+    if (kb_load(&e->kb, e, data_dir, msg, sizeof msg) < 0) {
+        set_err(err, CHR_ERR_DATA, "%s", msg);
+        goto fail;
+    }
+    if (entity_engine_init(e) < 0) {
+        set_err(err, CHR_ERR_NOMEM, "out of memory");
+        goto fail;
     }
     if (start_filter_build(&e->starts) < 0) {
         set_err(err, CHR_ERR_NOMEM, "out of memory");
@@ -253,6 +266,9 @@ void chr_engine_free(chr_engine *e)
     cpmap_free(&e->t2s);
     cpmap_free(&e->simp_only);
     cpmap_free(&e->compose);
+    cpmap_free(&e->decompose);
+    kb_free(&e->kb);
+    entity_engine_free(e);
     free(e->t2s_bmp);
     start_filter_free(&e->starts);
     pcre2_code_free(e->markup_re);
@@ -301,9 +317,10 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     arena_init(&r->mem, 1 << 16);
     if (!text)
         text = "";
-    vec masks, found;
+    vec masks, found, ents;
     vec_init(&masks, sizeof(byte_span));
     vec_init(&found, sizeof(tx_found));
+    vec_init(&ents, sizeof(ent_found));
     chr_text t;
     int rc = markup_find(e, text, len, &masks);
     if (rc == CHR_OK)
@@ -328,8 +345,26 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         snprintf(r->dct, sizeof r->dct, "%04d-%02d-%02d", clk.dy, clk.dm, clk.dd);
     r->dct_source = dct_source;
     rc = timex_extract(&t, &e->starts, lang, &clk, &found);
+    if (rc == CHR_OK)
+        rc = entity_find(e, &t, &ents);
     if (rc != CHR_OK)
         goto fail;
+    r->entities = arena_alloc(&r->mem, (ents.len ? ents.len : 1) * sizeof(chr_entity_view));
+    if (!r->entities)
+        goto nomem;
+    for (size_t i = 0; i < ents.len; i++) {
+        const ent_found *f = &VEC_AT(&ents, ent_found, i);
+        chr_entity_view *v = &r->entities[r->nentity++];
+        v->start = text_orig(&t, f->start);
+        v->end = text_orig(&t, f->end);
+        v->text = arena_strndup(&r->mem, text + v->start, v->end - v->start);
+        v->type = kb_type_name(f->type);
+        v->id = arena_strdup(&r->mem, f->id);
+        v->name = f->kb >= 0 ? e->kb.ents[f->kb].name : v->text;
+        v->source = f->source;
+        if (!v->text || !v->id)
+            goto nomem;
+    }
     r->timexes = arena_alloc(&r->mem, (found.len ? found.len : 1) * sizeof(chr_timex_view));
     if (!r->timexes)
         goto nomem;
@@ -354,12 +389,14 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         memcpy(r->invalid, t.invalid.data, r->ninvalid * sizeof(byte_span));
     }
     vec_free(&found);
+    vec_free(&ents);
     text_free(&t);
     return r;
 nomem:
     rc = CHR_ERR_NOMEM;
 fail:
     vec_free(&found);
+    vec_free(&ents);
     text_free(&t);
     return fail_result(r, err, rc, chr_status_message(rc));
 }

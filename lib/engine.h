@@ -6,6 +6,7 @@
 #include <pcre2.h>
 #include "cpmap.h"
 #include "start_filter.h"
+#include "knowledge_base.h"
 
 struct chr_engine {
     cpmap t2s;        /* traditional -> simplified */
@@ -14,6 +15,14 @@ struct chr_engine {
     uint8_t trad_bits[0x10000 / 8]; /* BMP characters t2s_bmp maps: checked first, it stays in cache */
     cpmap simp_only;  /* simplified characters that have a traditional form */
     cpmap compose;    /* (base << 21 | mark) -> composed */
+    cpmap decompose;  /* composed -> base letter (for diacritic-blind ids) */
+    knowledge_base kb;
+    long abbrev[32];  /* knowledge-base entity of each one-character country abbreviation */
+    cpmap abbrev_of;  /* code point -> index into abbrev */
+    cpmap title_words, surnames; /* first words of Latin titles; Vietnamese surnames */
+    uint8_t zh_title_first[0x10000 / 8]; /* first characters of Chinese titles */
+    cpmap zh_title_pairs;                /* their first two characters */
+    uint8_t abbrev_bits[0x10000 / 8];    /* the abbreviation characters */
     pcre2_code *markup_re;   /* candidates for non-prose markup */
     pcre2_code *dateline_re; /* dates in header lines */
     start_filter starts;     /* where a date expression can begin */

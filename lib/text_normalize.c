@@ -147,6 +147,26 @@ static int emit_space(builder *b, size_t orig)
     return r;
 }
 
+/* The folding of one code point, without the statistics: for strings that
+ * must match the text (knowledge-base names), so both fold the same way. */
+uint32_t text_fold_cp(const struct chr_engine *e, uint32_t cp)
+{
+    if (cp >= 0xFF01 && cp <= 0xFF5E)
+        cp -= 0xFEE0;
+    switch (cp) {
+    case 0x3000: case 0xA0: case 0x2002: case 0x2003: case 0x2009: case 0x202F:
+        return ' ';
+    case 0x30FB: case 0x2027: case 0xFF65: case 0x2219: case 0x2022:
+        return 0xB7;
+    default:
+        break;
+    }
+    uint32_t s;
+    if (is_cjk(cp) && cpmap_get(&e->t2s, cp, &s))
+        return s;
+    return latin_lower(cp);
+}
+
 static uint32_t fold_char(const struct chr_engine *e, uint32_t cp, builder *b)
 {
     if (cp >= 0xFF01 && cp <= 0xFF5E)

@@ -1,0 +1,65 @@
+/* gazetteer.h: the name matcher. A trie over code points of folded names
+ * (traditional folded to simplified, Latin lower-cased), whose first level is
+ * a direct table so that the many positions where no name starts cost one
+ * array read. */
+#ifndef CHR_GAZETTEER_H
+#define CHR_GAZETTEER_H
+#include <stddef.h>
+#include <stdint.h>
+#include "cpmap.h"
+#include "vec.h"
+
+enum {
+    GAZ_LATIN = 1,   /* a Latin-script name: needs word boundaries */
+    GAZ_CAP = 2,     /* written with a capital: the text must have one too */
+    GAZ_ACRONYM = 4  /* US, UN, APEC: the text must match its case exactly */
+};
+
+typedef struct gaz_name {
+    uint32_t entity;  /* index into the knowledge base */
+    uint8_t flags;
+    const char *orig; /* as written in the knowledge base (for case checks) */
+    uint32_t orig_len;
+} gaz_name;
+
+typedef struct gazetteer {
+    uint32_t *root;   /* first code point (BMP) -> node, 0 none */
+    uint8_t first_bits[0x10000 / 8]; /* the same as a bitmap, small enough to stay cached */
+    uint8_t pair_bits[0x10000 / 8];  /* hashed first two code points: mostly "no" */
+    uint8_t single_bits[0x10000 / 8]; /* names of a single code point */
+    cpmap next;       /* (node << 21 | code point) -> node */
+    vec term;         /* uint32_t per node: name index + 1, 0 none */
+    vec names;        /* gaz_name */
+    uint32_t nodes;
+} gazetteer;
+
+typedef struct gaz_hit {
+    size_t end;       /* fold offset just past the name */
+    uint32_t name;    /* index into names */
+} gaz_hit;
+
+int gaz_init(gazetteer *g);
+void gaz_free(gazetteer *g);
+/* Adds a name (already folded: fold, n bytes) for entity; returns 0, 1 when
+ * the folded name was already present (the first entity keeps it), or a
+ * negative chr_status. */
+int gaz_add(gazetteer *g, const char *fold, size_t n, uint32_t entity, uint8_t flags,
+            const char *orig, size_t orig_len);
+/* Every name that starts at p, shortest first; returns how many (<= max). */
+size_t gaz_walk(const gazetteer *g, const char *fold, size_t len, size_t p, gaz_hit *hits,
+                size_t max);
+static inline int gaz_can_start(const gazetteer *g, uint32_t cp)
+{
+    return cp < 0x10000 && g->root[cp] != 0;
+}
+static inline uint32_t gaz_pair_hash(uint32_t a, uint32_t b)
+{
+    return ((a * 0x9E3779B1u) ^ (b * 0x85EBCA6Bu)) >> 16;
+}
+/* false means no name starts with these two code points (a < 0x10000) */
+static inline int gaz_pair_maybe(const gazetteer *g, uint32_t a, uint32_t b)
+{
+    uint32_t h = gaz_pair_hash(a, b);
+    return ((g->pair_bits[h >> 3] >> (h & 7)) & 1) || ((g->single_bits[a >> 3] >> (a & 7)) & 1);
+}
+#endif
