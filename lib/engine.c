@@ -472,6 +472,32 @@ int chr_result_event(const chr_result *r, size_t i, chr_event_view *out)
     return CHR_OK;
 }
 
+int chr_engine_entity(const chr_engine *e, const char *id, chr_kb_view *out)
+{
+    if (!e || !id || !out)
+        return CHR_ERR_ARG;
+    long i = kb_find_id(&e->kb, id);
+    if (i < 0)
+        return CHR_ERR_ARG;
+    const kb_entity *en = &e->kb.ents[i];
+    out->id = en->id;
+    out->type = kb_type_name(en->type);
+    out->name = en->name;
+    out->names_en = en->en;
+    out->names_zh = en->zh;
+    out->names_vi = en->vi;
+    out->description = en->desc;
+    out->from = en->from;
+    out->to = en->to;
+    out->country = en->country;
+    return CHR_OK;
+}
+
+size_t chr_engine_entity_count(const chr_engine *e)
+{
+    return e ? e->kb.n : 0;
+}
+
 size_t chr_result_invalid_count(const chr_result *r)
 {
     return r ? r->ninvalid : 0;

@@ -86,6 +86,18 @@ typedef struct chr_event_view {
     const char *const *actors;  /* entity ids, source first */
 } chr_event_view;
 
+/* What the knowledge base knows of an entity, for hover cards. Empty
+ * strings where it knows nothing; names are "|"-separated. */
+typedef struct chr_kb_view {
+    const char *id;
+    const char *type;       /* PERSON, GPE, LOC, ORG */
+    const char *name;       /* display name (English Wikipedia title) */
+    const char *names_en, *names_zh, *names_vi;
+    const char *description;
+    const char *from, *to;  /* years of the office or existence described */
+    const char *country;    /* ISO 3166-1 alpha-2 */
+} chr_kb_view;
+
 int chr_abi_version(void);
 const char *chr_version(void);
 const char *chr_status_message(int status);
@@ -110,6 +122,13 @@ size_t chr_result_count(const chr_result *result, chr_kind kind);
 int chr_result_timex(const chr_result *result, size_t i, chr_timex_view *out);
 int chr_result_entity(const chr_result *result, size_t i, chr_entity_view *out);
 int chr_result_event(const chr_result *result, size_t i, chr_event_view *out);
+
+/* Looks an entity id up in the engine's knowledge base: CHR_OK and *out
+ * filled (valid while the engine lives), or CHR_ERR_ARG when unknown (ids of
+ * names found by rule are not in it). */
+int chr_engine_entity(const chr_engine *engine, const char *id, chr_kb_view *out);
+/* Number of knowledge-base entities (for health checks). */
+size_t chr_engine_entity_count(const chr_engine *engine);
 
 /* Byte ranges that were not valid UTF-8 (or were NUL) and were skipped. */
 size_t chr_result_invalid_count(const chr_result *result);
