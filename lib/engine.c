@@ -174,6 +174,35 @@ static int load_compose(void *ctx, char **f, int nf)
     return 0;
 }
 
+/* Sino-Vietnamese readings: the first file loaded wins for a character */
+static int load_reading(void *ctx, char **f, int nf)
+{
+    chr_engine *e = ctx;
+    if (nf < 2)
+        return CHR_ERR_DATA;
+    uint32_t cp = first_cp(f[0]), v;
+    if (!cp)
+        return CHR_ERR_DATA;
+    if (cpmap_get(&e->hanviet, cp, &v))
+        return 0;
+    size_t n = strlen(f[1]) + 1;
+    if (e->hanviet_len + n > e->hanviet_cap) {
+        size_t cap = e->hanviet_cap ? e->hanviet_cap * 2 : 65536;
+        while (cap < e->hanviet_len + n)
+            cap *= 2;
+        char *p = realloc(e->hanviet_pool, cap);
+        if (!p)
+            return CHR_ERR_NOMEM;
+        e->hanviet_pool = p;
+        e->hanviet_cap = cap;
+    }
+    memcpy(e->hanviet_pool + e->hanviet_len, f[1], n);
+    if (cpmap_put(&e->hanviet, cp, (uint32_t)e->hanviet_len) < 0)
+        return CHR_ERR_NOMEM;
+    e->hanviet_len += n;
+    return 0;
+}
+
 static int load_table(const char *dir, const char *name, int (*cb)(void *, char **, int),
                       void *ctx, chr_error *err)
 {
@@ -214,10 +243,13 @@ chr_engine *chr_engine_new(const char *data_dir, chr_error *err)
     cpmap_init(&e->simp_only);
     cpmap_init(&e->compose);
     cpmap_init(&e->decompose);
+    cpmap_init(&e->hanviet);
     char msg[256];
     if (load_table(data_dir, "t2s.tsv", load_t2s, &e->t2s, err) < 0 ||
         load_table(data_dir, "s_only.tsv", load_set, &e->simp_only, err) < 0 ||
-        load_table(data_dir, "compose.tsv", load_compose, e, err) < 0)
+        load_table(data_dir, "compose.tsv", load_compose, e, err) < 0 ||
+        load_table(data_dir, "hanviet_names.tsv", load_reading, e, err) < 0 ||
+        load_table(data_dir, "hanviet.tsv", load_reading, e, err) < 0)
         goto fail;
     e->t2s_bmp = calloc(0x10000, sizeof *e->t2s_bmp);
     if (!e->t2s_bmp) {
@@ -267,6 +299,8 @@ void chr_engine_free(chr_engine *e)
     cpmap_free(&e->simp_only);
     cpmap_free(&e->compose);
     cpmap_free(&e->decompose);
+    cpmap_free(&e->hanviet);
+    free(e->hanviet_pool);
     kb_free(&e->kb);
     entity_engine_free(e);
     free(e->t2s_bmp);

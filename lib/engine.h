@@ -17,6 +17,9 @@ struct chr_engine {
     cpmap compose;    /* (base << 21 | mark) -> composed */
     cpmap decompose;  /* composed -> base letter (for diacritic-blind ids) */
     knowledge_base kb;
+    cpmap hanviet;    /* character -> offset of its Sino-Vietnamese reading in hanviet_pool */
+    char *hanviet_pool;
+    size_t hanviet_len, hanviet_cap;
     long abbrev[32];  /* knowledge-base entity of each one-character country abbreviation */
     cpmap abbrev_of;  /* code point -> index into abbrev */
     cpmap title_words, surnames; /* first words of Latin titles; Vietnamese surnames */

@@ -133,6 +133,35 @@ static int add(ctx *c, size_t a, size_t b, long kb, int type, int rank, const ch
     f->source = source;
     for (size_t i = a; i < b; i++)
         c->cov[i >> 3] |= (uint8_t)(1u << (i & 7));
+    if (kb < 0 && type == ENT_PERSON && is_cjk(cp_at(c, a, &(size_t){0}))) {
+        /* 黄春战 and Hoàng Xuân Chiến are one person: the id of a name in
+         * Chinese characters is the id of its Sino-Vietnamese reading */
+        char reading[256];
+        size_t rl = 0, p = a, k;
+        int ok = 1;
+        while (p < b && ok) {
+            uint32_t cp = cp_at(c, p, &k), off;
+            if (!cpmap_get(&c->e->hanviet, cp, &off)) {
+                ok = 0;
+                break;
+            }
+            const char *r = c->e->hanviet_pool + off;
+            size_t rn = strlen(r);
+            if (rl + rn + 2 > sizeof reading) {
+                ok = 0;
+                break;
+            }
+            if (rl)
+                reading[rl++] = ' ';
+            memcpy(reading + rl, r, rn);
+            rl += rn;
+            p += k;
+        }
+        if (ok) {
+            kb_local_id(c->e, reading, rl, f->id);
+            return CHR_OK;
+        }
+    }
     if (kb >= 0) {
         size_t il = strlen(c->kb->ents[kb].id);
         if (il >= sizeof f->id)
@@ -321,6 +350,9 @@ static int pass_abbrev(ctx *c)
         for (int i = 0; not_pairs[i]; i++)
             if (sc_lit(&c->sc, p, not_pairs[i]))
                 bad = 1;
+        /* 越来越 (more and more) is not 来越 (come to Vietnam) */
+        if (p >= 6 && sc_lit(&c->sc, p - 6, "越来越"))
+            bad = 2;
         if (run >= 2 && !bad) {
             /* the same character twice is a word (日日), not two countries */
             size_t s = p;
@@ -336,7 +368,7 @@ static int pass_abbrev(ctx *c)
             continue;
         }
         int ctx_ok = 0;
-        if (run == 1) {
+        if (run == 1 && bad != 2) {
             size_t pb = p >= 3 ? p - 3 : 0;
             if (p >= 3 && sc_lits(&c->sc, pb, before, &k) == p && strstr(ALONE_AFTER_VERB, ABBREV[a][0]))
                 ctx_ok = 1; /* 访华, 对越 */
@@ -671,6 +703,22 @@ static int pass_propagate(ctx *c)
             last--;
         if (last == f.start || f.end - last < 3)
             continue;
+        /* Korean and Chinese names in Latin letters lead with the surname */
+        size_t fe = f.start;
+        while (fe < f.end && s[fe] != ' ')
+            fe++;
+        uint32_t v;
+        int three = 0;
+        for (size_t q = f.start; q < f.end; q++)
+            three += s[q] == ' ';
+        if (three == 2 && fe - f.start >= 3 &&
+            !cpmap_get(&c->e->surnames, start_filter_hash(c->t->fold + f.start, fe - f.start), &v) &&
+            nk < MAX_KEYS - 1) {
+            keys[nk][0] = f.start;
+            keys[nk][1] = fe;
+            from[nk] = i;
+            nk++;
+        }
         int dup = 0;
         for (int k = 0; k < nk && !dup; k++)
             dup = keys[k][1] - keys[k][0] == f.end - last &&
@@ -725,6 +773,51 @@ static int pass_propagate(ctx *c)
     return CHR_OK;
 }
 
+/* the diacritic-blind id of one word of a name */
+static void word_id(const ctx *c, size_t a, size_t b, char *out)
+{
+    kb_local_id(c->e, c->t->norm + a, b - a, out);
+}
+
+/* PM Chinh, President Yoon: a one-word name takes the id of the person in
+ * the document whose first or last word it is, when only one fits */
+static void link_short_names(ctx *c)
+{
+    ent_found *f = c->out->data;
+    size_t n = c->out->len;
+    const char *s = c->t->norm;
+    for (size_t i = c->first; i < n; i++) {
+        if (f[i].type != ENT_PERSON || f[i].kb >= 0 || memchr(s + f[i].start, ' ', f[i].end - f[i].start))
+            continue;
+        char wid[20], id[20];
+        word_id(c, f[i].start, f[i].end, wid);
+        long match = -1;
+        int count = 0;
+        for (size_t j = c->first; j < n; j++) {
+            if (j == i || f[j].type != ENT_PERSON || !memchr(s + f[j].start, ' ', f[j].end - f[j].start))
+                continue;
+            size_t a = f[j].start, b = f[j].end, fe = a, ls = b;
+            while (fe < b && s[fe] != ' ')
+                fe++;
+            while (ls > a && s[ls - 1] != ' ')
+                ls--;
+            int hit = 0;
+            word_id(c, a, fe, id);
+            hit |= !strcmp(id, wid);
+            word_id(c, ls, b, id);
+            hit |= !strcmp(id, wid);
+            if (hit && (match < 0 || strcmp(f[match].id, f[j].id))) {
+                match = (long)j;
+                count++;
+            }
+        }
+        if (count == 1) {
+            memcpy(f[i].id, f[match].id, sizeof f[i].id);
+            f[i].kb = f[match].kb;
+        }
+    }
+}
+
 static int by_start(const void *x, const void *y)
 {
     const ent_found *a = x, *b = y;
@@ -760,6 +853,7 @@ int entity_find(const struct chr_engine *e, const chr_text *t, vec *out)
         return r;
     }
     free(c.cov);
+    link_short_names(&c);
     size_t n = out->len - c.first;
     if (!n)
         return CHR_OK;
