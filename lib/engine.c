@@ -10,6 +10,7 @@
 #include "timex_extract.h"
 #include "timex_scan.h"
 #include "entity_recognize.h"
+#include "event_extract.h"
 #include "utf8.h"
 #include <errno.h>
 #include <stdarg.h>
@@ -272,6 +273,10 @@ chr_engine *chr_engine_new(const char *data_dir, chr_error *err)
         set_err(err, CHR_ERR_DATA, "%s", msg);
         goto fail;
     }
+    if (ev_lexicon_load(&e->events, e, data_dir, msg, sizeof msg) < 0) {
+        set_err(err, CHR_ERR_DATA, "%s", msg);
+        goto fail;
+    }
     if (entity_engine_init(e) < 0) {
         set_err(err, CHR_ERR_NOMEM, "out of memory");
         goto fail;
@@ -302,6 +307,7 @@ void chr_engine_free(chr_engine *e)
     cpmap_free(&e->hanviet);
     free(e->hanviet_pool);
     kb_free(&e->kb);
+    ev_lexicon_free(&e->events);
     entity_engine_free(e);
     free(e->t2s_bmp);
     start_filter_free(&e->starts);
@@ -351,10 +357,11 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     arena_init(&r->mem, 1 << 16);
     if (!text)
         text = "";
-    vec masks, found, ents;
+    vec masks, found, ents, evs;
     vec_init(&masks, sizeof(byte_span));
     vec_init(&found, sizeof(tx_found));
     vec_init(&ents, sizeof(ent_found));
+    vec_init(&evs, sizeof(ev_found));
     chr_text t;
     int rc = markup_find(e, text, len, &masks);
     if (rc == CHR_OK)
@@ -381,6 +388,9 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     rc = timex_extract(&t, &e->starts, lang, &clk, &found);
     if (rc == CHR_OK)
         rc = entity_find(e, &t, &ents);
+    if (rc != CHR_OK)
+        goto fail;
+    rc = event_extract(e, &t, found.data, found.len, ents.data, ents.len, &evs);
     if (rc != CHR_OK)
         goto fail;
     r->entities = arena_alloc(&r->mem, (ents.len ? ents.len : 1) * sizeof(chr_entity_view));
@@ -415,6 +425,33 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         if (!v->text || !v->value || (f->end_value[0] && !v->end_value))
             goto nomem;
     }
+    r->events = arena_alloc(&r->mem, (evs.len ? evs.len : 1) * sizeof(chr_event_view));
+    if (!r->events)
+        goto nomem;
+    for (size_t i = 0; i < evs.len; i++) {
+        const ev_found *f = &VEC_AT(&evs, ev_found, i);
+        const ev_trigger *tr = &VEC_AT(&e->events.triggers, ev_trigger, f->trigger);
+        chr_event_view *v = &r->events[r->nevent++];
+        v->start = text_orig(&t, f->start);
+        v->end = text_orig(&t, f->end);
+        v->trigger = arena_strndup(&r->mem, text + v->start, v->end - v->start);
+        v->type = arena_strdup(&r->mem, f->code);
+        v->label = tr->label;
+        v->timex = f->timex;
+        v->date = f->timex >= 0 ? r->timexes[f->timex].value : NULL;
+        v->date_source = f->date_source;
+        v->sentence_start = text_orig(&t, f->sent_start);
+        v->sentence_end = text_orig(&t, f->sent_end);
+        v->status = ev_status_name(f->status);
+        v->place = f->place >= 0 ? r->entities[f->place].id : NULL;
+        const char **actors = arena_alloc(&r->mem, (f->nactors ? f->nactors : 1) * sizeof *actors);
+        if (!v->trigger || !v->type || !actors)
+            goto nomem;
+        for (int k = 0; k < f->nactors; k++)
+            actors[k] = r->entities[f->actors[k]].id;
+        v->actors = actors;
+        v->n_actors = f->nactors;
+    }
     r->ninvalid = t.invalid.len;
     if (r->ninvalid) {
         r->invalid = arena_alloc(&r->mem, r->ninvalid * sizeof(byte_span));
@@ -424,6 +461,7 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     }
     vec_free(&found);
     vec_free(&ents);
+    vec_free(&evs);
     text_free(&t);
     return r;
 nomem:
@@ -431,6 +469,7 @@ nomem:
 fail:
     vec_free(&found);
     vec_free(&ents);
+    vec_free(&evs);
     text_free(&t);
     return fail_result(r, err, rc, chr_status_message(rc));
 }

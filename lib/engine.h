@@ -7,6 +7,7 @@
 #include "cpmap.h"
 #include "start_filter.h"
 #include "knowledge_base.h"
+#include "event_extract.h"
 
 struct chr_engine {
     cpmap t2s;        /* traditional -> simplified */
@@ -17,6 +18,7 @@ struct chr_engine {
     cpmap compose;    /* (base << 21 | mark) -> composed */
     cpmap decompose;  /* composed -> base letter (for diacritic-blind ids) */
     knowledge_base kb;
+    ev_lexicon events;
     cpmap hanviet;    /* character -> offset of its Sino-Vietnamese reading in hanviet_pool */
     char *hanviet_pool;
     size_t hanviet_len, hanviet_cap;

@@ -223,10 +223,10 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
             *nl = '\0';
         lineno++;
         if (*p && *p != '#') {
-            char *c[10];
+            char *c[11];
             int nc = 0;
             char *q = p;
-            while (nc < 10) {
+            while (nc < 11) {
                 c[nc++] = q;
                 char *tab = strchr(q, '\t');
                 if (!tab)
@@ -236,7 +236,7 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
             }
             if (header) {
                 header = 0;
-            } else if (nc != 10 || parse_type(c[1]) < 0) {
+            } else if (nc != 11 || parse_type(c[1]) < 0) {
                 snprintf(msg, msglen, "%s:%zu: malformed row", path, lineno);
                 free(ld.fold);
                 return CHR_ERR_DATA;
@@ -249,6 +249,7 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
                 en->from = c[7];
                 en->to = c[8];
                 en->country = c[9];
+                en->polity = c[10][0] == '1';
                 en->en = c[3];
                 en->zh = c[4];
                 en->vi = c[5];

@@ -14,6 +14,7 @@ enum { ENT_PERSON, ENT_GPE, ENT_LOC, ENT_ORG };
 typedef struct kb_entity {
     const char *id, *name, *en, *zh, *vi, *desc, *from, *to, *country;
     uint8_t type;
+    uint8_t polity;     /* a country or historical state (not a city) */
 } kb_entity;
 
 typedef struct knowledge_base {

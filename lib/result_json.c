@@ -121,6 +121,9 @@ static cJSON *event_json(const chr_event_view *v, int *bad)
     for (size_t k = 0; ac && k < v->n_actors; k++)
         push(ac, cJSON_CreateString(v->actors[k]), bad);
     add(x, "actors", ac, bad);
+    add(x, "status", str_or_null(v->status), bad);
+    add(x, "place", str_or_null(v->place), bad);
+    add(x, "date_source", str_or_null(v->date_source), bad);
     cJSON *sent = cJSON_CreateArray();
     if (sent) {
         push(sent, cJSON_CreateNumber((double)v->sentence_start), bad);

@@ -23,7 +23,7 @@ extern "C" {
 /* CHR_CDEF_BEGIN */
 
 /* Bumped whenever a declaration below changes shape. */
-enum { CHR_ABI_VERSION = 1 };
+enum { CHR_ABI_VERSION = 2 };
 
 typedef enum chr_status {
     CHR_OK = 0,
@@ -84,6 +84,9 @@ typedef struct chr_event_view {
     size_t sentence_start, sentence_end;
     size_t n_actors;
     const char *const *actors;  /* entity ids, source first */
+    const char *status;         /* happened, planned, negated */
+    const char *place;          /* entity id of the place, or NULL */
+    const char *date_source;    /* clause, sentence, carried (the running date), or NULL */
 } chr_event_view;
 
 /* What the knowledge base knows of an entity, for hover cards. Empty

@@ -1,0 +1,474 @@
+#include "event_extract.h"
+#include "engine.h"
+#include "entity_recognize.h"
+#include "knowledge_base.h"
+#include "timex_extract.h"
+#include "timex_scan.h"
+#include "chronicle.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ev_status_name(int s)
+{
+    return s == EV_PLANNED ? "planned" : s == EV_NEGATED ? "negated" : "happened";
+}
+
+static int lang_code(const char *s)
+{
+    if (!strcmp(s, "zh"))
+        return LANG_ZH;
+    if (!strcmp(s, "vi"))
+        return LANG_VI;
+    if (!strcmp(s, "en"))
+        return LANG_EN;
+    return -1;
+}
+
+int ev_lexicon_load(ev_lexicon *lx, const struct chr_engine *e, const char *dir, char *msg,
+                    size_t msglen)
+{
+    memset(lx, 0, sizeof *lx);
+    vec_init(&lx->triggers, sizeof(ev_trigger));
+    if (gaz_init(&lx->gaz) < 0) {
+        snprintf(msg, msglen, "out of memory");
+        return CHR_ERR_NOMEM;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/event_triggers.tsv", dir);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT)
+            return CHR_OK; /* no lexicon: no events, dates and names still work */
+        snprintf(msg, msglen, "cannot open %s: %s", path, strerror(errno));
+        return CHR_ERR_IO;
+    }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    lx->buf = size >= 0 ? malloc((size_t)size + 1) : NULL;
+    if (!lx->buf || fread(lx->buf, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        snprintf(msg, msglen, "cannot read %s", path);
+        return CHR_ERR_IO;
+    }
+    fclose(f);
+    lx->buf[size] = '\0';
+    char *p = lx->buf, fold[256];
+    size_t lineno = 0;
+    while (*p) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        if (*p && *p != '#') {
+            char *c[5];
+            int nc = 0;
+            char *q = p;
+            while (nc < 5) {
+                c[nc++] = q;
+                char *tab = strchr(q, '\t');
+                if (!tab)
+                    break;
+                *tab = '\0';
+                q = tab + 1;
+            }
+            int lang = nc == 5 ? lang_code(c[0]) : -1;
+            if (lang < 0 || strlen(c[2]) != 2 || (c[2][0] == '-') != (c[2][1] == '-') || strlen(c[1]) * 4 + 1 > sizeof fold) {
+                snprintf(msg, msglen, "%s:%zu: malformed row", path, lineno);
+                return CHR_ERR_DATA;
+            }
+            ev_trigger *tr = vec_push(&lx->triggers);
+            if (!tr) {
+                snprintf(msg, msglen, "out of memory");
+                return CHR_ERR_NOMEM;
+            }
+            memcpy(tr->code, c[2], 3);
+            tr->label = c[3];
+            tr->lang = (uint8_t)lang;
+            tr->subj = strstr(c[4], "subj") != NULL;
+            tr->deal = strstr(c[4], "deal") != NULL;
+            size_t n = kb_fold(e, c[1], strlen(c[1]), fold);
+            uint8_t flags = lang == LANG_ZH ? 0 : GAZ_LATIN;
+            int r = gaz_add(&lx->gaz, fold, n, (uint32_t)(lx->triggers.len - 1), flags, c[1], strlen(c[1]));
+            if (r < 0) {
+                snprintf(msg, msglen, "out of memory");
+                return r;
+            }
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return CHR_OK;
+}
+
+void ev_lexicon_free(ev_lexicon *lx)
+{
+    free(lx->buf);
+    vec_free(&lx->triggers);
+    gaz_free(&lx->gaz);
+}
+
+/* ---- text structure ---------------------------------------------------- */
+
+enum { LOOK = 2000 }; /* how far a sentence may reach, so one huge line stays linear */
+
+static int sentence_end_at(const chr_text *t, size_t p, size_t *len)
+{
+    const char *s = t->norm;
+    unsigned char c = (unsigned char)s[p];
+    *len = 1;
+    if (c == '\n' || c == '!' || c == '?' || c == ';')
+        return 1;
+    if (c == '.' && p + 1 < t->len && (s[p + 1] == ' ' || s[p + 1] == '\n'))
+        return 1;
+    if (c == 0xE3 && p + 2 < t->len && (unsigned char)s[p + 1] == 0x80 && (unsigned char)s[p + 2] == 0x82) {
+        *len = 3; /* 。 */
+        return 1;
+    }
+    return 0;
+}
+
+static void sentence_of(const chr_text *t, size_t p, size_t *s0, size_t *s1)
+{
+    size_t a = p, lim = p > LOOK ? p - LOOK : 0, n;
+    while (a > lim) {
+        size_t q = utf8_prev(t->norm, a);
+        if (sentence_end_at(t, q, &n)) {
+            break;
+        }
+        a = q;
+    }
+    size_t b = p, hi = p + LOOK < t->len ? p + LOOK : t->len;
+    while (b < hi) {
+        if (sentence_end_at(t, b, &n)) {
+            b += n;
+            break;
+        }
+        b++;
+    }
+    *s0 = a;
+    *s1 = b;
+}
+
+static int clause_sep(const char *s, size_t p)
+{
+    unsigned char c = (unsigned char)s[p];
+    if (c == ',' || c == ':')
+        return 1;
+    /* 、 stays inside a clause: it lists co-actors */
+    return 0;
+}
+
+static void clause_of(const chr_text *t, size_t s0, size_t s1, size_t a, size_t b, size_t *c0, size_t *c1)
+{
+    size_t x = a;
+    while (x > s0 && !clause_sep(t->norm, x - 1))
+        x--;
+    size_t y = b;
+    while (y < s1 && !clause_sep(t->norm, y))
+        y++;
+    *c0 = x;
+    *c1 = y;
+}
+
+static int has_word(const chr_text *t, size_t a, size_t b, const char *const *words)
+{
+    for (int i = 0; words[i]; i++) {
+        size_t n = strlen(words[i]);
+        for (size_t p = a; p + n <= b; p++)
+            if (!memcmp(t->fold + p, words[i], n))
+                return 1;
+    }
+    return 0;
+}
+
+/* ---- the pieces of an event ------------------------------------------------ */
+
+/* a date inside a title 《…》 names a document (《1982年联合国海洋法公约》) */
+static int in_title(const chr_text *t, size_t a)
+{
+    static const char open_t[] = "\xe3\x80\x8a", close_t[] = "\xe3\x80\x8b"; /* 《 》 */
+    size_t lim = a > 200 ? a - 200 : 0;
+    for (size_t q = a; q-- > lim;) {
+        if (!memcmp(t->norm + q, close_t, 3))
+            return 0;
+        if (!memcmp(t->norm + q, open_t, 3))
+            return 1;
+        if (t->norm[q] == '\n')
+            return 0;
+    }
+    return 0;
+}
+
+static int usable_date(const tx_found *x)
+{
+    if (x->sem.type != TX_DATE && x->sem.type != TX_TIME)
+        return 0;
+    if (x->sem.ref)
+        return 0;
+    return x->value[0] == 'X' || (x->value[0] >= '0' && x->value[0] <= '9');
+}
+
+static int ref_date(const tx_found *x)
+{
+    return (x->sem.type == TX_DATE || x->sem.type == TX_TIME) && x->sem.ref;
+}
+
+/* first index with start >= p in a sorted array of starts */
+#define LOWER_BOUND(arr, n, p, out)                 \
+    do {                                            \
+        size_t lo_ = 0, hi_ = (n);                  \
+        while (lo_ < hi_) {                         \
+            size_t mid_ = (lo_ + hi_) / 2;          \
+            if ((arr)[mid_].start < (p))            \
+                lo_ = mid_ + 1;                     \
+            else                                    \
+                hi_ = mid_;                         \
+        }                                           \
+        (out) = lo_;                                \
+    } while (0)
+
+static void add_actor(ev_found *ev, const ent_found *ents, uint32_t i);
+
+/* who can act: people, organisations, and countries (not cities or seas) */
+static int can_act(const struct chr_engine *e, const ent_found *x)
+{
+    if (x->type == ENT_PERSON || x->type == ENT_ORG)
+        return 1;
+    if (x->type == ENT_GPE)
+        return x->kb < 0 || e->kb.ents[x->kb].polity;
+    return 0;
+}
+
+static void add_actor(ev_found *ev, const ent_found *ents, uint32_t i)
+{
+    for (int k = 0; k < ev->nactors; k++)
+        if (!strcmp(ents[ev->actors[k]].id, ents[i].id))
+            return;
+    if (ev->nactors < 4)
+        ev->actors[ev->nactors++] = i;
+}
+
+/* people of the range first (before the trigger, then after); countries and
+ * organisations only when no person is named */
+static void pick_actors(const struct chr_engine *e, ev_found *ev, const ent_found *ents, size_t nent,
+                        size_t a, size_t b, size_t trig)
+{
+    size_t i0;
+    LOWER_BOUND(ents, nent, a, i0);
+    for (int want_person = 1; want_person >= 0 && !ev->nactors; want_person--) {
+        /* before the trigger, nearest first */
+        size_t i = i0, last = i0;
+        while (last < nent && ents[last].end <= trig)
+            last++;
+        for (i = last; i-- > i0;)
+            if ((ents[i].type == ENT_PERSON) == want_person && can_act(e, &ents[i]))
+                add_actor(ev, ents, (uint32_t)i);
+        for (i = last; i < nent && ents[i].start < b; i++)
+            if (ents[i].start >= trig && (ents[i].type == ENT_PERSON) == want_person &&
+                can_act(e, &ents[i]))
+                add_actor(ev, ents, (uint32_t)i);
+    }
+}
+
+static int subject_before(const chr_text *t, const ent_found *ents, size_t nent, size_t c0, size_t trig)
+{
+    size_t i0;
+    LOWER_BOUND(ents, nent, c0, i0);
+    for (size_t i = i0; i < nent && ents[i].end <= trig; i++)
+        if (trig - ents[i].end <= 40 && ents[i].start >= c0)
+            return 1;
+    (void)t;
+    return 0;
+}
+
+int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found *tx, size_t ntx,
+                  const ent_found *ents, size_t nent, vec *out)
+{
+    const ev_lexicon *lx = &e->events;
+    if (!lx->triggers.len)
+        return CHR_OK;
+    static const char *const planned[] = {"将", "计划", "拟", "准备", "即将", "预计", "sẽ",
+        "dự kiến", "sắp", "will", "plans to", "is to", "would", NULL};
+    static const char *const negated[] = {"未", "没有", "不", "không", "chưa", "not", "n't",
+        "never", NULL};
+    static const char *const both[] = {"双方", "两国", "两位", "hai bên", "hai nước",
+        "hai nhà lãnh đạo", "both sides", "the two", NULL};
+    static const char *const deal_words[] = {"贸易", "经济", "投资", "航空", "海事", "民航", "核",
+        "军事", "防务", "国防", "技术", "能源", "禁毒", "纺织", "石油", "天然气", "trade",
+        "economic", "investment", "defense", "defence", "military", "nuclear", "energy",
+        "thương mại", "kinh tế", "đầu tư", "quốc phòng", "năng lượng", NULL};
+    static const char *const military_words[] = {"军舰", "舰", "海军", "航母", "演习", "tàu chiến",
+        "hải quân", "tàu sân bay", "warship", "navy", "naval", "aircraft carrier", NULL};
+    static const char *const place_words[] = {"在", "于", "tại", "ở", "in", "at", NULL};
+    scan sc;
+    memset(&sc, 0, sizeof sc);
+    sc.s = t->norm;
+    sc.f = t->fold;
+    sc.len = t->len;
+    const line_stats *ls = t->lines.data;
+    size_t li = 0, p = 0, n, ti = 0;
+    long running = -1;       /* last usable date before p */
+    long prev_event = -1;
+    size_t ei = 0;
+    gaz_hit hits[8];
+    while (p < t->len) {
+        while (li + 1 < t->lines.len && ls[li].end < p)
+            li++;
+        uint32_t cp = sc_cp(&sc, p, &n);
+        int cjk = is_cjk(cp), latin = is_latin_letter(cp);
+        if ((!cjk && !latin) || (latin && sc_glued_before(&sc, p)) ||
+            !gaz_can_start(&lx->gaz, utf8_at(t->fold, t->len, p, &(size_t){0}))) {
+            if (latin)
+                while (p < t->len && sc_is_wordchar(&sc, p)) {
+                    sc_cp(&sc, p, &n);
+                    p += n;
+                }
+            else
+                p += n;
+            continue;
+        }
+        /* no trigger inside a name (建立 in an organisation's name) */
+        while (ei < nent && ents[ei].end <= p)
+            ei++;
+        if (ei < nent && ents[ei].start <= p) {
+            p = ents[ei].end;
+            continue;
+        }
+        size_t nh = gaz_walk(&lx->gaz, t->fold, t->len, p, hits, 8), best = nh;
+        int lang = ls[li].lang == LANG_ZH_HANT ? LANG_ZH : ls[li].lang;
+        while (best-- > 0) {
+            const gaz_name *nm = &VEC_AT(&lx->gaz.names, gaz_name, hits[best].name);
+            const ev_trigger *tr = &VEC_AT(&lx->triggers, ev_trigger, nm->entity);
+            if ((nm->flags & GAZ_LATIN) && sc_is_wordchar(&sc, hits[best].end))
+                continue;
+            if (tr->lang != LANG_ZH && tr->lang != lang)
+                continue;
+            break;
+        }
+        if (best >= nh) {
+            p += n;
+            continue;
+        }
+        size_t end = hits[best].end;
+        uint32_t tix = VEC_AT(&lx->gaz.names, gaz_name, hits[best].name).entity;
+        const ev_trigger *tr = &VEC_AT(&lx->triggers, ev_trigger, tix);
+        if (tr->code[0] == '-') {
+            p = end; /* a word that contains a trigger but is not one: 外交战略, tiếp tục */
+            continue;
+        }
+        /* the running date: every usable date that ends before the trigger */
+        while (ti < ntx && tx[ti].end <= p) {
+            if (usable_date(&tx[ti]))
+                running = (long)ti;
+            ti++;
+        }
+        size_t s0, s1, c0, c1;
+        sentence_of(t, p, &s0, &s1);
+        clause_of(t, s0, s1, p, end, &c0, &c1);
+        ev_found ev;
+        memset(&ev, 0, sizeof ev);
+        ev.start = p;
+        ev.end = end;
+        ev.sent_start = s0;
+        ev.sent_end = s1;
+        ev.trigger = tix;
+        ev.place = -1;
+        ev.timex = -1;
+        memcpy(ev.code, tr->code, 3);
+        if (tr->subj && !subject_before(t, ents, nent, c0, p)) {
+            p = end;
+            continue;
+        }
+        /* actors: the clause, else the sentence, else "both sides" of the last event */
+        pick_actors(e, &ev, ents, nent, c0, c1, p);
+        if (!ev.nactors)
+            pick_actors(e, &ev, ents, nent, s0, s1, p);
+        if (!ev.nactors && prev_event >= 0 && has_word(t, s0, s1, both)) {
+            const ev_found *pe = &VEC_AT(out, ev_found, (size_t)prev_event);
+            ev.nactors = pe->nactors;
+            memcpy(ev.actors, pe->actors, sizeof ev.actors);
+        }
+        if (!ev.nactors) {
+            p = end;
+            continue;
+        }
+        /* the date: nearest in the clause, then the sentence, then the running date */
+        long best_tx = -1;
+        const char *src = NULL;
+        size_t j0;
+        LOWER_BOUND(tx, ntx, s0, j0);
+        size_t best_dist = (size_t)-1;
+        for (size_t j = j0; j < ntx && tx[j].start < s1; j++) {
+            if (!usable_date(&tx[j]) && !(ref_date(&tx[j]) && tx[j].start >= c0 && tx[j].end <= c1))
+                continue;
+            if (in_title(t, tx[j].start))
+                continue;
+            size_t d = tx[j].end <= p ? p - tx[j].end : tx[j].start - end;
+            if (tx[j].value[0] == 'X' && tx[j].value[1] == 'X' && tx[j].value[2] == 'X' &&
+                tx[j].value[3] == 'X' && !tx[j].value[4])
+                d += 50000; /* a year nobody can know loses to any known date */
+            int in_clause = tx[j].start >= c0 && tx[j].end <= c1;
+            d += in_clause ? 0 : 100000; /* a clause date beats a sentence date */
+            if (tx[j].end <= p)
+                d /= 2; /* before the trigger reads as its date more often than after */
+            if (d < best_dist) {
+                best_dist = d;
+                best_tx = (long)j;
+                src = in_clause ? "clause" : "sentence";
+            }
+        }
+        /* else the running date of the paragraph: a date from another paragraph
+         * is more often wrong than right ("no date rather than a wrong one") */
+        if (best_tx < 0 && running >= 0 && tx[running].line == li) {
+            best_tx = running;
+            src = "carried";
+        }
+        ev.timex = best_tx;
+        ev.date_source = src;
+        /* status */
+        size_t back = p > c0 + 12 ? p - 12 : c0;
+        if (has_word(t, c0, p, planned))
+            ev.status = EV_PLANNED;
+        if (has_word(t, back, p, negated))
+            ev.status = EV_NEGATED;
+        if (tr->deal && has_word(t, c0, c1, deal_words))
+            memcpy(ev.code, "06", 3);
+        /* a warship's visit or a navy's drill is material cooperation, not talks */
+        if (!strcmp(ev.code, "04") && has_word(t, c0, c1, military_words))
+            memcpy(ev.code, "06", 3);
+        /* place: a place named after 在 / tại / in within the clause */
+        size_t k0;
+        LOWER_BOUND(ents, nent, c0, k0);
+        for (size_t k = k0; k < nent && ents[k].start < c1 && ev.place < 0; k++) {
+            if (ents[k].type != ENT_GPE && ents[k].type != ENT_LOC)
+                continue;
+            size_t w0 = ents[k].start > c0 + 8 ? ents[k].start - 8 : c0;
+            if (has_word(t, w0, ents[k].start, place_words))
+                ev.place = (long)k;
+        }
+        /* 访问…访问了美国, 拉夫罗夫在访问中…会谈: one sentence, one happening */
+        int dup = 0;
+        for (size_t k = out->len; k-- > 0 && !dup;) {
+            const ev_found *o = &VEC_AT(out, ev_found, k);
+            if (o->sent_start != s0)
+                break;
+            dup = !strcmp(o->code, ev.code) && o->timex == ev.timex && o->nactors == ev.nactors &&
+                  !memcmp(o->actors, ev.actors, ev.nactors * sizeof ev.actors[0]);
+        }
+        if (dup) {
+            p = end;
+            continue;
+        }
+        ev_found *slot = vec_push(out);
+        if (!slot)
+            return CHR_ERR_NOMEM;
+        *slot = ev;
+        prev_event = (long)out->len - 1;
+        p = end;
+    }
+    return CHR_OK;
+}
