@@ -2,6 +2,7 @@
  *
  *   chronicle annotate FILE... [--dct YYYY-MM-DD] [--lang zh|vi|en]
  *                              [--format json|jsonl|text] [--data DIR]
+ *   chronicle timeline FILE... [--format text|json] [--dct YYYY-MM-DD] [--data DIR]
  *   chronicle version
  *
  * Exit status: 0 success (warnings go to stderr), 1 an input could not be
@@ -20,6 +21,7 @@ static void usage(FILE *f)
 {
     fputs("usage: chronicle annotate FILE... [--dct YYYY-MM-DD] [--lang zh|vi|en]\n"
           "                          [--format json|jsonl|text] [--data DIR]\n"
+          "       chronicle timeline FILE... [--format text|json] [--dct YYYY-MM-DD]\n"
           "       chronicle version\n"
           "FILE '-' reads standard input; several files print JSON Lines.\n",
           f);
@@ -321,6 +323,116 @@ static int cmd_annotate(int argc, char **argv)
     return status;
 }
 
+typedef struct loaded {
+    const char *path;
+    char *text;
+    size_t len;
+} loaded;
+
+/* the events of several files in date order, the same event told twice merged */
+static int cmd_timeline(int argc, char **argv)
+{
+    const char *dct = NULL, *format = "text", *data = NULL;
+    loaded *files = calloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0, status = 0;
+    if (!files)
+        return 3;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = !strcmp(a, "--dct") ? &dct : !strcmp(a, "--format") ? &format
+                          : !strcmp(a, "--data") ? &data : NULL;
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "chronicle: %s needs a value\n", a);
+                free(files);
+                return 2;
+            }
+            *slot = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "chronicle: unknown option %s\n", a);
+            free(files);
+            return 2;
+        } else {
+            files[nfiles++].path = a;
+        }
+    }
+    if (!nfiles || (strcmp(format, "text") && strcmp(format, "json"))) {
+        if (nfiles)
+            fprintf(stderr, "chronicle: unknown format '%s' (text or json)\n", format);
+        usage(stderr);
+        free(files);
+        return 2;
+    }
+    char dbuf[PATH_MAX + 64];
+    if (!data)
+        data = default_data_dir(dbuf, sizeof dbuf);
+    chr_error err;
+    chr_engine *eng = chr_engine_new(data, &err);
+    chr_timeline *tl = eng ? chr_timeline_new(&err) : NULL;
+    if (!eng || !tl) {
+        fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
+        chr_engine_free(eng);
+        free(files);
+        return 3;
+    }
+    chr_options opt = {dct, NULL};
+    for (int i = 0; i < nfiles; i++) {
+        char why[512];
+        files[i].text = read_input(files[i].path, &files[i].len, why, sizeof why);
+        if (!files[i].text) {
+            fprintf(stderr, "chronicle: %s\n", why);
+            status = 1;
+            continue;
+        }
+        chr_result *r = chr_annotate(eng, files[i].text, files[i].len, &opt, &err);
+        if (!r || chr_timeline_add(tl, r, files[i].path) != CHR_OK) {
+            fprintf(stderr, "chronicle: %s: %s\n", files[i].path, r ? "out of memory" : err.message);
+            status = 1;
+        }
+        chr_result_free(r);
+    }
+    if (chr_timeline_build(tl) != CHR_OK) {
+        fprintf(stderr, "chronicle: out of memory building the timeline\n");
+        status = 1;
+    } else if (!strcmp(format, "json")) {
+        size_t jl;
+        const char *j = chr_timeline_json(tl, &jl);
+        if (j) {
+            fwrite(j, 1, jl, stdout);
+            putchar('\n');
+        } else {
+            status = 1;
+        }
+    } else {
+        for (size_t i = 0; i < chr_timeline_count(tl); i++) {
+            chr_timeline_view v;
+            chr_timeline_entry(tl, i, &v);
+            printf("%-12s %s %-20s", v.date, v.type, v.label);
+            for (size_t k = 0; k < v.n_actors; k++)
+                printf("%s%s", k ? ", " : " ", v.actor_names[k]);
+            putchar('\n');
+            for (size_t k = 0; k < v.n_sources; k++) {
+                const chr_timeline_source *s = &v.sources[k];
+                size_t line = 0, col = 0;
+                for (int f = 0; f < nfiles; f++)
+                    if (files[f].text && !strcmp(files[f].path, s->doc) && s->start <= files[f].len)
+                        line_col(files[f].text, s->start, &line, &col);
+                printf("    %s:%zu:%zu  ", s->doc, line, col);
+                print_clean(s->trigger);
+                if (strcmp(s->status, "happened"))
+                    printf("  (%s)", s->status);
+                putchar('\n');
+            }
+        }
+    }
+    chr_timeline_free(tl);
+    chr_engine_free(eng);
+    for (int i = 0; i < nfiles; i++)
+        free(files[i].text);
+    free(files);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -330,6 +442,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "annotate"))
         return cmd_annotate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "timeline"))
+        return cmd_timeline(argc - 2, argv + 2);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("chronicle %s (ABI %d)\n", chr_version(), chr_abi_version());
         return 0;

@@ -133,6 +133,39 @@ int chr_engine_entity(const chr_engine *engine, const char *id, chr_kb_view *out
 /* Number of knowledge-base entities (for health checks). */
 size_t chr_engine_entity_count(const chr_engine *engine);
 
+/* A timeline: the events of several results in date order, the same
+ * real-world event reported more than once (in one document or several, in
+ * any language) merged into one entry that keeps every source mention. */
+typedef struct chr_timeline chr_timeline;
+
+typedef struct chr_timeline_source {
+    const char *doc;        /* the name given to chr_timeline_add */
+    size_t start, end;      /* the trigger's byte offsets in that document */
+    const char *trigger;
+    const char *status;
+} chr_timeline_source;
+
+typedef struct chr_timeline_view {
+    const char *date;       /* the most precise date of the sources */
+    const char *type;       /* CAMEO root of the first source */
+    const char *label;
+    size_t n_actors;
+    const char *const *actors;       /* entity ids, union of the sources */
+    const char *const *actor_names;  /* display names, same order */
+    size_t n_sources;
+    const chr_timeline_source *sources;
+} chr_timeline_view;
+
+chr_timeline *chr_timeline_new(chr_error *err);
+/* Copies the dated events of a result (the result may be freed after). */
+int chr_timeline_add(chr_timeline *tl, const chr_result *result, const char *doc);
+/* Merges and sorts; call after the last add, before reading. */
+int chr_timeline_build(chr_timeline *tl);
+size_t chr_timeline_count(const chr_timeline *tl);
+int chr_timeline_entry(const chr_timeline *tl, size_t i, chr_timeline_view *out);
+const char *chr_timeline_json(chr_timeline *tl, size_t *len);
+void chr_timeline_free(chr_timeline *tl);
+
 /* Byte ranges that were not valid UTF-8 (or were NUL) and were skipped. */
 size_t chr_result_invalid_count(const chr_result *result);
 int chr_result_invalid_range(const chr_result *result, size_t i, size_t *start, size_t *end);

@@ -87,5 +87,27 @@ assert all(r["version"]==1 for r in rows)' "$TMP/jl"; then ok; else bad "several
 if grep -q '^9:1	DATE	1995年7月11日	1995-07-11$' "$TMP/t"; then ok; else bad "text format: $(head -3 "$TMP/t")"; fi
 "$BIN" annotate "$sample" --format json --dct 2001-01-01 | grep -q '"dct":"2001-01-01","dct_source":"option"' && ok || bad "--dct overrides front matter"
 
+# timeline: the same phone call told in Chinese and in Vietnamese is one entry
+# with both sources; the other events of each article stay apart
+TL=$HERE/timeline
+"$BIN" timeline "$TL/call.zh.txt" "$TL/call.vi.txt" --format json >"$TMP/tl.json" 2>"$TMP/e"
+if python3 - "$TMP/tl.json" <<'PY'
+import json, sys
+ev = json.load(open(sys.argv[1]))["events"]
+calls = [e for e in ev if e["type"] == "04" and any(s["trigger"] == "电话会谈" for s in e["sources"])]
+assert len(calls) == 1, calls
+docs = {s["doc"].split("/")[-1] for s in calls[0]["sources"]}
+assert docs == {"call.zh.txt", "call.vi.txt"}, docs
+assert calls[0]["date"].startswith("2023-03-29"), calls[0]["date"]
+names = {a["name"] for a in calls[0]["actors"]}
+assert {"Joe Biden", "Nguyễn Phú Trọng"} <= names, names
+others = [e for e in ev if e is not calls[0]]
+assert len(others) >= 2 and all(len({s["doc"] for s in e["sources"]}) == 1 for e in others), others
+PY
+then ok; else bad "timeline merges the same call across languages: $(cat "$TMP/e")"; fi
+"$BIN" timeline "$TL/call.zh.txt" "$TL/call.vi.txt" >"$TMP/tl.txt"
+grep -q "call.vi.txt:3:48  điện đàm" "$TMP/tl.txt" && ok || bad "timeline text: $(head -5 "$TMP/tl.txt")"
+expect "timeline of a missing file" 1 "cannot open" -- "$BIN" timeline "$TMP/nope.txt"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,0 +1,321 @@
+/* timeline.c: events of many documents in date order, with the same
+ * real-world event reported twice (the March 2023 phone call in a Chinese and
+ * a Vietnamese article) merged into one entry that keeps both sources. */
+#include "chronicle.h"
+#include "arena.h"
+#include "result.h"
+#include "vec.h"
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tl_raw {
+    const char *date, *type, *label;
+    const char **actors, **names;
+    uint8_t *person;
+    size_t n_actors;
+    chr_timeline_source src;
+    size_t group; /* union-find parent */
+} tl_raw;
+
+struct chr_timeline {
+    arena mem;
+    vec raw;          /* tl_raw */
+    vec entries;      /* chr_timeline_view */
+    char *json;
+    size_t json_len;
+    int built;
+};
+
+chr_timeline *chr_timeline_new(chr_error *err)
+{
+    chr_timeline *tl = calloc(1, sizeof *tl);
+    if (!tl) {
+        if (err) {
+            err->code = CHR_ERR_NOMEM;
+            snprintf(err->message, sizeof err->message, "out of memory");
+        }
+        return NULL;
+    }
+    arena_init(&tl->mem, 1 << 16);
+    vec_init(&tl->raw, sizeof(tl_raw));
+    vec_init(&tl->entries, sizeof(chr_timeline_view));
+    return tl;
+}
+
+void chr_timeline_free(chr_timeline *tl)
+{
+    if (!tl)
+        return;
+    arena_free(&tl->mem);
+    vec_free(&tl->raw);
+    vec_free(&tl->entries);
+    free(tl->json);
+    free(tl);
+}
+
+static const chr_entity_view *entity_by_id(const chr_result *r, const char *id)
+{
+    for (size_t i = 0; i < r->nentity; i++)
+        if (!strcmp(r->entities[i].id, id))
+            return &r->entities[i];
+    return NULL;
+}
+
+static int dated(const char *d)
+{
+    return d && d[0] && strstr(d, "_REF") == NULL;
+}
+
+int chr_timeline_add(chr_timeline *tl, const chr_result *r, const char *doc)
+{
+    if (!tl || !r || tl->built)
+        return CHR_ERR_ARG;
+    const char *dname = arena_strdup(&tl->mem, doc ? doc : "");
+    if (!dname)
+        return CHR_ERR_NOMEM;
+    for (size_t i = 0; i < r->nevent; i++) {
+        const chr_event_view *v = &r->events[i];
+        if (!dated(v->date))
+            continue;
+        tl_raw *x = vec_push(&tl->raw);
+        if (!x)
+            return CHR_ERR_NOMEM;
+        x->date = arena_strdup(&tl->mem, v->date);
+        x->type = arena_strdup(&tl->mem, v->type);
+        x->label = v->label ? arena_strdup(&tl->mem, v->label) : "";
+        x->n_actors = v->n_actors;
+        x->actors = arena_alloc(&tl->mem, (v->n_actors + 1) * sizeof *x->actors);
+        x->names = arena_alloc(&tl->mem, (v->n_actors + 1) * sizeof *x->names);
+        x->person = arena_alloc(&tl->mem, v->n_actors + 1);
+        x->src.doc = dname;
+        x->src.start = v->start;
+        x->src.end = v->end;
+        x->src.trigger = arena_strdup(&tl->mem, v->trigger);
+        x->src.status = v->status ? arena_strdup(&tl->mem, v->status) : "happened";
+        if (!x->date || !x->type || !x->label || !x->actors || !x->names || !x->person ||
+            !x->src.trigger || !x->src.status)
+            return CHR_ERR_NOMEM;
+        for (size_t k = 0; k < v->n_actors; k++) {
+            const chr_entity_view *en = entity_by_id(r, v->actors[k]);
+            x->actors[k] = arena_strdup(&tl->mem, v->actors[k]);
+            x->names[k] = arena_strdup(&tl->mem, en && en->name ? en->name : v->actors[k]);
+            x->person[k] = en && !strcmp(en->type, "PERSON");
+            if (!x->actors[k] || !x->names[k])
+                return CHR_ERR_NOMEM;
+        }
+    }
+    return CHR_OK;
+}
+
+/* 2023-03 and 2023-03-29 can be one day; X matches anything */
+static int dates_compatible(const char *a, const char *b)
+{
+    size_t i = 0;
+    for (; a[i] && b[i]; i++)
+        if (a[i] != b[i] && a[i] != 'X' && b[i] != 'X')
+            return 0;
+    /* the shorter one must stop at a field boundary */
+    return (!a[i] && (!b[i] || b[i] == '-' || b[i] == 'T')) ||
+           (!b[i] && (a[i] == '-' || a[i] == 'T'));
+}
+
+static int types_compatible(const char *a, const char *b)
+{
+    if (!strcmp(a, b))
+        return 1;
+    int x = atoi(a), y = atoi(b);
+    /* consult, cooperate diplomatically or materially: one meeting is often
+     * reported as talks in one paper and as an agreement in another */
+    return x >= 3 && x <= 6 && y >= 3 && y <= 6;
+}
+
+/* same people: one shared person, or two shared actors of any kind */
+static int actors_overlap(const tl_raw *a, const tl_raw *b)
+{
+    int shared = 0, person = 0;
+    for (size_t i = 0; i < a->n_actors; i++)
+        for (size_t j = 0; j < b->n_actors; j++)
+            if (!strcmp(a->actors[i], b->actors[j])) {
+                shared++;
+                person |= a->person[i];
+            }
+    return person || shared >= 2;
+}
+
+static size_t find(tl_raw *r, size_t i)
+{
+    while (r[i].group != i) {
+        r[i].group = r[r[i].group].group;
+        i = r[i].group;
+    }
+    return i;
+}
+
+/* sort key: unknown parts (X) after known ones */
+static int date_cmp(const char *a, const char *b)
+{
+    for (size_t i = 0;; i++) {
+        char x = a[i] == 'X' ? '~' : a[i], y = b[i] == 'X' ? '~' : b[i];
+        if (x != y)
+            return (unsigned char)x < (unsigned char)y ? -1 : 1;
+        if (!x)
+            return 0;
+    }
+}
+
+static int raw_cmp(const void *p, const void *q)
+{
+    const tl_raw *a = p, *b = q;
+    int c = date_cmp(a->date, b->date);
+    if (c)
+        return c;
+    c = strcmp(a->src.doc, b->src.doc);
+    if (c)
+        return c;
+    return a->src.start < b->src.start ? -1 : a->src.start > b->src.start;
+}
+
+static size_t precision(const char *d)
+{
+    size_t n = 0;
+    for (; *d; d++)
+        n += *d != 'X';
+    return n;
+}
+
+int chr_timeline_build(chr_timeline *tl)
+{
+    if (!tl || tl->built)
+        return CHR_ERR_ARG;
+    tl->built = 1;
+    tl_raw *r = tl->raw.data;
+    size_t n = tl->raw.len;
+    if (n > 1)
+        qsort(r, n, sizeof *r, raw_cmp);
+    for (size_t i = 0; i < n; i++)
+        r[i].group = i;
+    /* candidates share the year: compare each with the following ones of that year */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n && !strncmp(r[i].date, r[j].date, 4); j++)
+            if (dates_compatible(r[i].date, r[j].date) && types_compatible(r[i].type, r[j].type) &&
+                actors_overlap(&r[i], &r[j])) {
+                size_t a = find(r, i), b = find(r, j);
+                if (a != b)
+                    r[b].group = a < b ? a : b, r[a].group = a < b ? a : b;
+            }
+    for (size_t i = 0; i < n; i++) {
+        if (find(r, i) != i)
+            continue;
+        size_t ns = 0, na = 0;
+        for (size_t j = i; j < n; j++)
+            if (find(r, j) == i)
+                ns++, na += r[j].n_actors;
+        chr_timeline_view *v = vec_push(&tl->entries);
+        chr_timeline_source *src = arena_alloc(&tl->mem, ns * sizeof *src);
+        const char **ids = arena_alloc(&tl->mem, (na + 1) * sizeof *ids);
+        const char **names = arena_alloc(&tl->mem, (na + 1) * sizeof *names);
+        if (!v || !src || !ids || !names)
+            return CHR_ERR_NOMEM;
+        v->date = r[i].date;
+        v->type = r[i].type;
+        v->label = r[i].label;
+        size_t k = 0, m = 0;
+        for (size_t j = i; j < n; j++) {
+            if (find(r, j) != i)
+                continue;
+            src[k++] = r[j].src;
+            if (precision(r[j].date) > precision(v->date))
+                v->date = r[j].date;
+            for (size_t a = 0; a < r[j].n_actors; a++) {
+                size_t b = 0;
+                while (b < m && strcmp(ids[b], r[j].actors[a]))
+                    b++;
+                if (b == m) {
+                    ids[m] = r[j].actors[a];
+                    names[m++] = r[j].names[a];
+                }
+            }
+        }
+        v->sources = src;
+        v->n_sources = ns;
+        v->actors = ids;
+        v->actor_names = names;
+        v->n_actors = m;
+    }
+    /* entries follow their first source's date; a merged date may be more precise */
+    return CHR_OK;
+}
+
+size_t chr_timeline_count(const chr_timeline *tl)
+{
+    return tl ? tl->entries.len : 0;
+}
+
+int chr_timeline_entry(const chr_timeline *tl, size_t i, chr_timeline_view *out)
+{
+    if (!tl || !out || i >= tl->entries.len)
+        return CHR_ERR_ARG;
+    *out = VEC_AT(&tl->entries, chr_timeline_view, i);
+    return CHR_OK;
+}
+
+const char *chr_timeline_json(chr_timeline *tl, size_t *len)
+{
+    if (!tl)
+        return NULL;
+    if (!tl->built && chr_timeline_build(tl) != CHR_OK)
+        return NULL;
+    if (tl->json) {
+        if (len)
+            *len = tl->json_len;
+        return tl->json;
+    }
+    cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+    int bad = !root || !arr || !cJSON_AddItemToObject(root, "events", arr);
+    if (bad)
+        cJSON_Delete(arr);
+    for (size_t i = 0; !bad && i < tl->entries.len; i++) {
+        const chr_timeline_view *v = &VEC_AT(&tl->entries, chr_timeline_view, i);
+        cJSON *e = cJSON_CreateObject(), *ac = cJSON_CreateArray(), *sr = cJSON_CreateArray();
+        bad = !e || !ac || !sr;
+        bad |= !cJSON_AddStringToObject(e, "date", v->date) || !cJSON_AddStringToObject(e, "type", v->type) ||
+               !cJSON_AddStringToObject(e, "label", v->label);
+        for (size_t k = 0; !bad && k < v->n_actors; k++) {
+            cJSON *a = cJSON_CreateObject();
+            bad = !a || !cJSON_AddStringToObject(a, "id", v->actors[k]) ||
+                  !cJSON_AddStringToObject(a, "name", v->actor_names[k]) || !cJSON_AddItemToArray(ac, a);
+        }
+        for (size_t k = 0; !bad && k < v->n_sources; k++) {
+            const chr_timeline_source *s = &v->sources[k];
+            cJSON *o = cJSON_CreateObject();
+            bad = !o || !cJSON_AddStringToObject(o, "doc", s->doc) ||
+                  !cJSON_AddNumberToObject(o, "start", (double)s->start) ||
+                  !cJSON_AddNumberToObject(o, "end", (double)s->end) ||
+                  !cJSON_AddStringToObject(o, "trigger", s->trigger) ||
+                  !cJSON_AddStringToObject(o, "status", s->status) || !cJSON_AddItemToArray(sr, o);
+        }
+        if (!bad) {
+            cJSON_AddItemToObject(e, "actors", ac);
+            cJSON_AddItemToObject(e, "sources", sr);
+            cJSON_AddItemToArray(arr, e);
+        } else {
+            cJSON_Delete(e);
+            cJSON_Delete(ac);
+            cJSON_Delete(sr);
+        }
+    }
+    char *s = bad ? NULL : cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (!s)
+        return NULL;
+    tl->json_len = strlen(s);
+    tl->json = malloc(tl->json_len + 1);
+    if (tl->json)
+        memcpy(tl->json, s, tl->json_len + 1);
+    cJSON_free(s);
+    if (len && tl->json)
+        *len = tl->json_len;
+    return tl->json;
+}
