@@ -27,6 +27,20 @@ if command -v hyperfine >/dev/null 2>&1; then
         "build/chronicle annotate $doc" 2>/dev/null | grep -E "Time|Range" || true
 fi
 echo
+echo "== entity quality, Chinese dev files, side by side"
+if [ -d "$CORPUS" ] && [ -f ../shared/tools/score.py ]; then
+    python3 ../shared/tools/score.py "$CORPUS" --cmd 'build/chronicle annotate {doc} --format json {dct}' \
+        --lang zh,zh-Hant --json 2>/dev/null | python3 -c "
+import json, sys
+s = json.load(sys.stdin)['by']['all']['entity_relaxed']
+print('chronicle (zh files): entity relaxed F1 %.3f (P %.3f R %.3f)' % (s[2], s[0], s[1]))"
+    if /usr/bin/python3 -c 'import jieba' 2>/dev/null; then
+        /usr/bin/python3 bench/peer_jieba.py "$CORPUS" ../shared/tools/score.py build/bench/jieba
+    else
+        echo "  jieba missing (apt-get install python3-jieba)"
+    fi
+fi
+echo
 echo "== peers on the same documents"
 if /usr/bin/python3 -c 'import dateparser' 2>/dev/null; then
     /usr/bin/python3 bench/peer_dateparser.py "$CORPUS"/*.txt "$CORPUS"/*.md

@@ -385,12 +385,14 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     if (clk.has_dct)
         snprintf(r->dct, sizeof r->dct, "%04d-%02d-%02d", clk.dy, clk.dm, clk.dd);
     r->dct_source = dct_source;
+    int skip = opt ? opt->skip : 0;
     rc = timex_extract(&t, &e->starts, lang, &clk, &found);
-    if (rc == CHR_OK)
+    if (rc == CHR_OK && !(skip & CHR_FIND_ENTITIES))
         rc = entity_find(e, &t, &ents);
     if (rc != CHR_OK)
         goto fail;
-    rc = event_extract(e, &t, found.data, found.len, ents.data, ents.len, &evs);
+    if (!(skip & (CHR_FIND_ENTITIES | CHR_FIND_EVENTS)))
+        rc = event_extract(e, &t, found.data, found.len, ents.data, ents.len, &evs);
     if (rc != CHR_OK)
         goto fail;
     r->entities = arena_alloc(&r->mem, (ents.len ? ents.len : 1) * sizeof(chr_entity_view));

@@ -780,42 +780,52 @@ static void word_id(const ctx *c, size_t a, size_t b, char *out)
 }
 
 /* PM Chinh, President Yoon: a one-word name takes the id of the person in
- * the document whose first or last word it is, when only one fits */
-static void link_short_names(ctx *c)
+ * the document whose first or last word it is, when only one fits. One map
+ * from word to person keeps this linear. */
+static int link_short_names(ctx *c)
 {
     ent_found *f = c->out->data;
     size_t n = c->out->len;
     const char *s = c->t->norm;
-    for (size_t i = c->first; i < n; i++) {
-        if (f[i].type != ENT_PERSON || f[i].kb >= 0 || memchr(s + f[i].start, ' ', f[i].end - f[i].start))
+    cpmap words; /* hash of a word's id -> index of its person, or UINT32_MAX when two fit */
+    cpmap_init(&words);
+    char id[20];
+    for (size_t j = c->first; j < n; j++) {
+        if (f[j].type != ENT_PERSON || !memchr(s + f[j].start, ' ', f[j].end - f[j].start))
             continue;
-        char wid[20], id[20];
-        word_id(c, f[i].start, f[i].end, wid);
-        long match = -1;
-        int count = 0;
-        for (size_t j = c->first; j < n; j++) {
-            if (j == i || f[j].type != ENT_PERSON || !memchr(s + f[j].start, ' ', f[j].end - f[j].start))
-                continue;
-            size_t a = f[j].start, b = f[j].end, fe = a, ls = b;
-            while (fe < b && s[fe] != ' ')
-                fe++;
-            while (ls > a && s[ls - 1] != ' ')
-                ls--;
-            int hit = 0;
-            word_id(c, a, fe, id);
-            hit |= !strcmp(id, wid);
-            word_id(c, ls, b, id);
-            hit |= !strcmp(id, wid);
-            if (hit && (match < 0 || strcmp(f[match].id, f[j].id))) {
-                match = (long)j;
-                count++;
+        size_t a = f[j].start, b = f[j].end, fe = a, ls = b;
+        while (fe < b && s[fe] != ' ')
+            fe++;
+        while (ls > a && s[ls - 1] != ' ')
+            ls--;
+        size_t span[2][2] = {{a, fe}, {ls, b}};
+        for (int k = 0; k < 2; k++) {
+            word_id(c, span[k][0], span[k][1], id);
+            uint64_t h = start_filter_hash(id, strlen(id));
+            uint32_t v;
+            if (cpmap_get(&words, h, &v)) {
+                if (v != UINT32_MAX && strcmp(f[v].id, f[j].id) && cpmap_put(&words, h, UINT32_MAX) < 0)
+                    goto nomem;
+            } else if (cpmap_put(&words, h, (uint32_t)j) < 0) {
+                goto nomem;
             }
         }
-        if (count == 1) {
-            memcpy(f[i].id, f[match].id, sizeof f[i].id);
-            f[i].kb = f[match].kb;
+    }
+    for (size_t i = c->first; i < n && words.len; i++) {
+        if (f[i].type != ENT_PERSON || f[i].kb >= 0 || memchr(s + f[i].start, ' ', f[i].end - f[i].start))
+            continue;
+        word_id(c, f[i].start, f[i].end, id);
+        uint32_t v;
+        if (cpmap_get(&words, start_filter_hash(id, strlen(id)), &v) && v != UINT32_MAX && v != i) {
+            memcpy(f[i].id, f[v].id, sizeof f[i].id);
+            f[i].kb = f[v].kb;
         }
     }
+    cpmap_free(&words);
+    return CHR_OK;
+nomem:
+    cpmap_free(&words);
+    return CHR_ERR_NOMEM;
 }
 
 static int by_start(const void *x, const void *y)
@@ -853,7 +863,8 @@ int entity_find(const struct chr_engine *e, const chr_text *t, vec *out)
         return r;
     }
     free(c.cov);
-    link_short_names(&c);
+    if ((r = link_short_names(&c)) < 0)
+        return r;
     size_t n = out->len - c.first;
     if (!n)
         return CHR_OK;

@@ -257,7 +257,7 @@ static int cmd_annotate(int argc, char **argv)
         free(files);
         return 3;
     }
-    chr_options opt = {dct, lang};
+    chr_options opt = {dct, lang, 0};
     int status = 0;
     for (int i = 0; i < nfiles; i++) {
         char why[512];
@@ -375,7 +375,7 @@ static int cmd_timeline(int argc, char **argv)
         free(files);
         return 3;
     }
-    chr_options opt = {dct, NULL};
+    chr_options opt = {dct, NULL, 0};
     for (int i = 0; i < nfiles; i++) {
         char why[512];
         files[i].text = read_input(files[i].path, &files[i].len, why, sizeof why);

@@ -23,7 +23,7 @@ extern "C" {
 /* CHR_CDEF_BEGIN */
 
 /* Bumped whenever a declaration below changes shape. */
-enum { CHR_ABI_VERSION = 2 };
+enum { CHR_ABI_VERSION = 3 };
 
 typedef enum chr_status {
     CHR_OK = 0,
@@ -42,9 +42,13 @@ typedef struct chr_error {
 typedef struct chr_engine chr_engine;
 typedef struct chr_result chr_result;
 
+/* What to find; dates are always found (entities and events build on them). */
+enum { CHR_FIND_ENTITIES = 1, CHR_FIND_EVENTS = 2, CHR_FIND_ALL = 3 };
+
 typedef struct chr_options {
     const char *dct;      /* "YYYY-MM-DD" document creation time, or NULL to detect */
     const char *lang;     /* "zh", "vi" or "en": a hint only, or NULL */
+    int skip;             /* CHR_FIND_* bits NOT wanted; 0 = everything (events need entities) */
 } chr_options;
 
 /* Mention kinds, for chr_result_count. */

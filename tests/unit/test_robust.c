@@ -8,7 +8,7 @@
 
 static chr_result *annotate(const char *s, size_t n, const char *dct)
 {
-    chr_options opt = {dct, NULL};
+    chr_options opt = {dct, NULL, 0};
     chr_error err;
     return chr_annotate((const chr_engine *)test_engine(), s, n, &opt, &err);
 }
@@ -114,10 +114,10 @@ void test_api_errors(void)
     CHECK(chr_engine_new("/nonexistent/chronicle-data", &err) == NULL);
     CHECK(err.code == CHR_ERR_IO && strstr(err.message, "t2s.tsv") != NULL);
     CHECK(chr_annotate(NULL, "x", 1, NULL, &err) == NULL && err.code == CHR_ERR_ARG);
-    chr_options bad = {"2023-13-45", NULL};
+    chr_options bad = {"2023-13-45", NULL, 0};
     CHECK(chr_annotate((const chr_engine *)test_engine(), "x", 1, &bad, &err) == NULL);
     CHECK(err.code == CHR_ERR_ARG && strstr(err.message, "2023-13-45") != NULL);
-    chr_options junk = {"yesterday", NULL};
+    chr_options junk = {"yesterday", NULL, 0};
     CHECK(chr_annotate((const chr_engine *)test_engine(), "x", 1, &junk, &err) == NULL);
     CHECK(chr_result_count(NULL, CHR_TIMEX) == 0);
     chr_timex_view v;

@@ -54,7 +54,7 @@ static int run_rows(int traps_only)
         if (trap != traps_only)
             continue;
         rows++;
-        chr_options opt = {dash(fl[1]), fl[0]};
+        chr_options opt = {dash(fl[1]), fl[0], 0};
         chr_error err;
         const char *text = fl[2];
         chr_result *r = chr_annotate((const chr_engine *)test_engine(), text, strlen(text), &opt, &err);

@@ -1,0 +1,233 @@
+-- Tests of chronicle.core, the editor-independent module: run by plain
+-- luajit, lua5.1 and lua5.2 (no vim.*, no FFI). Usage: lua core_spec.lua ROOT
+local root = arg and arg[1] or '.'
+package.path = root .. '/lua/?.lua;' .. root .. '/tests/nvim/?.lua;' .. package.path
+local H = require('harness')
+H.suite = 'core (' .. (_VERSION or '?') .. (jit and (', ' .. jit.version) or '') .. '): '
+local core = require('chronicle.core')
+
+H.test('value_words reads TIMEX3 values', function()
+  H.eq(core.value_words('1995-07-11'), 'Tuesday, 11 July 1995')
+  H.eq(core.value_words('2000-11'), 'November 2000')
+  H.eq(core.value_words('199'), 'the 1990s')
+  H.eq(core.value_words('2017-Q3'), 'Q3 2017 (July–September)')
+  H.eq(core.value_words('2015-SU'), 'summer 2015')
+  H.eq(core.value_words('2025-11-19TAF'), 'afternoon of Wednesday, 19 November 2025')
+  H.eq(core.value_words('2015-07-06T08:00'), '08:00, Monday, 6 July 2015')
+  H.eq(core.value_words('XXXX-04-15'), '15 April (year unknown)')
+  H.eq(core.value_words('P20Y'), '20 years')
+  H.eq(core.value_words('PRESENT_REF'), 'the present')
+  H.eq(core.value_words('2021-H1'), 'first half of 2021')
+  H.eq(core.value_words('nonsense'), nil)
+end)
+
+H.test('date_words adds ranges and modifiers', function()
+  H.eq(core.date_words({ value = '2023-10-18', end_value = '2023-10-20' }), '18–20 October 2023')
+  H.eq(core.date_words({ value = '2024-07-30', end_value = '2024-08-01' }), '30 July – 1 August 2024')
+  H.eq(core.date_words({ value = '2016', mod = 'AFTER' }), 'since 2016')
+  H.eq(core.date_words({ value = '199', mod = 'END' }), 'late the 1990s')
+end)
+
+H.test('date_short is what the virtual text shows', function()
+  H.eq(core.date_short({ value = '2023-10-18', end_value = '2023-10-20' }), '2023-10-18..20')
+  H.eq(core.date_short({ value = 'PAST_REF' }), nil)
+  H.eq(core.date_short({ value = 'P10Y', type = 'DURATION' }), '10 years')
+  H.eq(core.date_short({ value = '2016', mod = 'AFTER' }), 'since 2016')
+end)
+
+H.test('date_key sorts coarse and fine dates chronologically', function()
+  local vals = { '2001', '199', '1995-07-11', '2000-11', '2017-Q3', '2023-09-10TAF', '2023-09-10', 'PAST_REF' }
+  table.sort(vals, function(a, b)
+    return (core.date_key(a) or '~') < (core.date_key(b) or '~')
+  end)
+  H.eq(vals, { '199', '1995-07-11', '2000-11', '2001', '2017-Q3', '2023-09-10', '2023-09-10TAF', 'PAST_REF' })
+end)
+
+H.test('same_date relates days and months, never bare years', function()
+  H.truthy(core.same_date('2023-09-10', '2023-09-10TAF'))
+  H.truthy(core.same_date('2015-07', '2015-07'))
+  H.truthy(not core.same_date('2016', '2016'))
+  H.truthy(not core.same_date('2023-09-10', '2023-09-11'))
+  H.truthy(core.date_matches_timex('2023-10-19', { value = '2023-10-18', end_value = '2023-10-20' }))
+end)
+
+H.test('positions: line starts and locate', function()
+  local starts = core.line_starts({ 'ab', '', '美国' })
+  H.eq(starts, { 0, 3, 4 })
+  H.eq({ core.locate(starts, 5) }, { 2, 1 })
+  H.eq({ core.locate(starts, 3) }, { 1, 0 })
+  H.eq(core.text_line_starts('a\nb\n'), { 0, 2, 4 })
+end)
+
+H.test('display width counts CJK as two cells', function()
+  H.eq(core.width('拜登 Joe'), 8)
+  H.eq(core.width('Nguyễn'), 6)
+  H.eq(core.pad('越南', 6), '越南  ')
+  H.eq(core.truncate('abcdef', 4), 'abc…')
+end)
+
+H.test('json encoder: order, escapes, null, empty arrays', function()
+  local o = core.object({ { 'b', 1 }, { 'a', core.null }, { 'c', core.array() }, { 's', 'x"\n\1' } })
+  H.eq(core.json(o), '{"b":1,"a":null,"c":[],"s":"x\\"\\n\\u0001"}')
+  H.eq(core.json({ 1, 2.5, true }), '[1,2.5,true]')
+end)
+
+-- a small document in core's shape
+local function sample()
+  local text = 'Line one.\n2023年9月10日，拜登抵达河内。\n'
+  local function off(s)
+    return text:find(s, 1, true) - 1
+  end
+  local doc = {
+    name = 'a.md',
+    path = '/x/a.md',
+    lang = 'zh',
+    dct = '2023-09-11',
+    dct_source = 'front_matter',
+    entities = {
+      { start = off('拜登'), stop = off('拜登') + 6, text = '拜登', type = 'PERSON', id = 'Q6279', name = 'Joe Biden', source = 'kb' },
+      { start = off('河内'), stop = off('河内') + 6, text = '河内', type = 'GPE', id = 'Q1858', name = 'Hanoi', source = 'kb' },
+    },
+    timexes = {
+      { start = off('2023'), stop = off('，'), text = '2023年9月10日', type = 'DATE', value = '2023-09-10' },
+    },
+    events = {
+      {
+        start = off('抵达'),
+        stop = off('抵达') + 6,
+        trigger = '抵达',
+        type = '04',
+        label = 'visit',
+        date = '2023-09-10',
+        timex = 1,
+        actors = { 'Q6279' },
+        place = 'Q1858',
+        status = 'happened',
+        sentence = { off('2023'), #text - 1 },
+      },
+    },
+  }
+  core.add_positions(doc, core.text_line_starts(text))
+  return doc, text
+end
+
+H.test('add_positions gives rows and byte columns', function()
+  local doc = sample()
+  local e = doc.entities[1]
+  H.eq({ e.row, e.col, e.end_row, e.end_col }, { 1, 19, 1, 25 })
+end)
+
+H.test('related events: shared actors or the same date, sorted', function()
+  local d1 = sample()
+  local d2 = sample()
+  d2.name = 'b.md'
+  d2.events[1].date = '2023-09-10TAF'
+  d2.events[1].actors = { 'Q30' }
+  local rel = core.related({ d1, d2 }, d1, d1.events[1])
+  H.eq(#rel, 1)
+  H.eq(rel[1].doc.name, 'b.md')
+  H.truthy(rel[1].same_date)
+  H.eq(core.related_reason(rel[1], function(id)
+    return id
+  end), 'same date')
+end)
+
+H.test('hover cards', function()
+  local doc = sample()
+  local name_of = core.name_index({ doc })
+  local card = core.hover_entity({
+    mention = doc.entities[1],
+    kb = { name = 'Joe Biden', type = 'PERSON', names = { zh = { '拜登' }, vi = { 'Joe Biden' } }, description = 'President' },
+    here = { doc.entities[1] },
+    events = core.events_of_entity({ doc }, 'Q6279'),
+    elsewhere = { { name = 'b.md', count = 2 } },
+    name_of = name_of,
+  })
+  H.eq(card.lines[1], 'Joe Biden  ·  PERSON')
+  H.contains(card.lines, '中文: 拜登')
+  H.contains(card.lines, 'In this buffer: 1 mention, line 2')
+  H.contains(card.lines, '2023-09-10  visit  Joe Biden — 抵达')
+  H.contains(card.lines, 'b.md (2 mentions)')
+  local tc = core.hover_timex({ mention = doc.timexes[1], events = core.events_on_date({ doc }, doc.timexes[1]), doc = doc, name_of = name_of })
+  H.contains(tc.lines, 'Sunday, 10 September 2023')
+  H.contains(tc.lines, 'Events on this date (1)')
+  local ec = core.hover_event({ mention = doc.events[1], anchor = doc.timexes[1], doc = doc, related = {}, name_of = name_of })
+  H.eq(ec.lines[1], 'visit  ·  CAMEO 04')
+  H.contains(ec.lines, 'Actors: Joe Biden (PERSON)')
+  H.contains(ec.lines, 'Place: Hanoi')
+  H.contains(ec.lines, 'Date source: from "2023年9月10日" on line 2')
+end)
+
+H.test('timeline lines and their items', function()
+  local doc = sample()
+  local items = core.timeline_items({ doc }, true)
+  local lines, map = core.timeline(items, core.name_index({ doc }), { title = 'T' })
+  H.eq(lines[1], 'T — 1 event, in date order')
+  H.truthy(map[3] and map[3].ev, 'line 3 is the event')
+  H.contains(lines[3], '2023-09-10  visit')
+  H.contains(lines[3], 'Joe Biden — 抵达  · line 2')
+end)
+
+H.test('exports: json, csv, ics, md, w3c', function()
+  local doc, text = sample()
+  local meta = { name = 'a.md', path = '/x/a.md', now = '2024-01-02T03:04:05Z', text = text, generator = 'chronicle test' }
+  local j = core.export_json(doc, meta)
+  H.contains(j, '"end": ' .. doc.entities[1].stop)
+  H.contains(j, '"bytes": ' .. #text)
+  local csv = core.export_csv(doc, meta)
+  local rows = {}
+  for line in csv:gmatch('(.-)\r\n') do
+    rows[#rows + 1] = line
+  end
+  H.eq(#rows, 2)
+  H.eq(rows[1], table.concat(core.CSV_COLUMNS, ','))
+  H.contains(rows[2], '2023-09-10,,"Sunday, 10 September 2023",04,visit,抵达,happened,Joe Biden,Q6279,Hanoi,a.md,2,')
+  local ics = core.export_ics(doc, meta)
+  H.contains(ics, 'DTSTART;VALUE=DATE:20230910\r\nDTEND;VALUE=DATE:20230911\r\n')
+  H.contains(ics, 'LOCATION:Hanoi')
+  for line in ics:gmatch('(.-)\r\n') do
+    H.truthy(#line <= 75, 'ics line over 75 octets: ' .. line)
+  end
+  local md = core.export_md(doc, meta)
+  H.contains(md, '| 2023-09-10 | visit (CAMEO 04) | [[Joe Biden]] | [[Hanoi]] | 抵达 | `a.md:2` |')
+  H.contains(md, '- [[Joe Biden]] (PERSON) — 1 mention as 拜登; line 2')
+  local w3c = core.export_w3c(doc, meta)
+  H.contains(w3c, '"type": "TextQuoteSelector"')
+  -- 拜登 starts at code point 10 + 11 ("Line one.\n" + "2023年9月10日，")
+  H.contains(w3c, "\"start\": 21")
+end)
+
+H.test('ics spans for coarse dates', function()
+  H.eq(core.ics_span('2015-07'), { start = '20150701', stop = '20150801' })
+  H.eq(core.ics_span('2015-12'), { start = '20151201', stop = '20160101' })
+  H.eq(core.ics_span('2001'), { start = '20010101', stop = '20020101' })
+  H.eq(core.ics_span('2023-10-18', '2023-10-20'), { start = '20231018', stop = '20231021' })
+  H.eq(core.ics_span('2015-07-06T08:00'), { datetime = '20150706T080000' })
+  H.eq(core.ics_span('XXXX-04-15'), nil)
+  H.eq(core.ics_span('PAST_REF'), nil)
+end)
+
+H.test('export names never collide silently', function()
+  H.eq(core.export_name('us-vietnam.zh.md', 'md'), 'us-vietnam.zh.chronicle.md')
+  H.eq(core.export_name('/a/b/x.txt', 'w3c'), 'x.chronicle.jsonld')
+  local taken = { ['x.chronicle-2.md'] = true }
+  H.eq(core.alternate_name('x.chronicle.md', function(p)
+    return taken[p]
+  end), 'x.chronicle-3.md')
+end)
+
+H.test('front matter title', function()
+  H.eq(core.front_matter_title('---\ntitle: 美越关系\ndate: 2023\n---\nbody'), '美越关系')
+  H.eq(core.front_matter_title('no front matter'), nil)
+end)
+
+H.test('core uses no vim and no ffi', function()
+  local f = assert(io.open(root .. '/lua/chronicle/core.lua'))
+  local src = f:read('*a')
+  f:close()
+  H.truthy(not src:find('vim%.[%a_]'), 'core.lua uses vim.*')
+  H.truthy(not src:find("require%('ffi'%)"), 'core.lua requires ffi')
+end)
+
+local ok = H.done()
+os.exit(ok and 0 or 1)
