@@ -1,0 +1,139 @@
+-- chronicle.timeline: a scratch buffer (filetype chronicle-timeline) listing
+-- the events of the current buffer, or of every annotated buffer, in date
+-- order; <CR> jumps to the source, `q` closes.
+
+local api = vim.api
+local core = require('chronicle.core')
+local A = require('chronicle.annotate')
+
+local M = {}
+
+M.maps = {} -- timeline buffer → { [line] = item }
+
+local function kb(id)
+  local ok, v = pcall(require('chronicle.ffi').entity, id)
+  return ok and v or nil
+end
+
+local function ready(buf)
+  local st = A.states[buf]
+  if not st or not st.enabled then
+    return A.enable(buf, { sync = true })
+  end
+  if st.dirty and not st.busy then
+    A.update(buf)
+  end
+  return true
+end
+
+--- Jumps from the timeline line under the cursor to its source.
+function M.jump()
+  local tbuf = api.nvim_get_current_buf()
+  local map = M.maps[tbuf]
+  local item = map and map[api.nvim_win_get_cursor(0)[1]]
+  if not item then
+    return
+  end
+  local m = item.ev or item.t
+  local buf = item.doc.bufnr
+  if not buf or not api.nvim_buf_is_valid(buf) then
+    vim.notify('chronicle: that buffer is gone', vim.log.levels.WARN)
+    return
+  end
+  local win = vim.fn.bufwinid(buf)
+  if win == -1 then
+    vim.cmd('wincmd p')
+    if api.nvim_get_current_buf() == tbuf then
+      vim.cmd('aboveleft split')
+    end
+  else
+    api.nvim_set_current_win(win)
+  end
+  require('chronicle.related').goto_mention(buf, m)
+end
+
+--- Opens the timeline of the current buffer (`scope` "buffer") or of all
+--- annotated buffers ("all"); returns the timeline buffer.
+function M.open(scope)
+  scope = scope or 'buffer'
+  local buf = api.nvim_get_current_buf()
+  if vim.bo[buf].filetype == 'chronicle-timeline' then
+    vim.notify('chronicle: run :Chronicle timeline from an article buffer', vim.log.levels.INFO)
+    return nil
+  end
+  if not ready(buf) then
+    return nil
+  end
+  local docs
+  if scope == 'all' then
+    docs = A.snapshots(buf)
+  else
+    docs = { A.snapshot(buf) }
+  end
+  local name_of = core.name_index(docs, kb)
+  local items = core.timeline_items(docs, require('chronicle').config.timeline_dates)
+  local title = scope == 'all' and ('Chronicle timeline — %d buffers'):format(#docs)
+    or ('Chronicle timeline — ' .. docs[1].name)
+  local lines, map = core.timeline(items, name_of, { title = title, multi = scope == 'all' })
+
+  local name = 'chronicle://timeline/' .. (scope == 'all' and 'all' or docs[1].name)
+  local tbuf = vim.fn.bufnr('^' .. vim.fn.escape(name, '\\/.*$^~[]') .. '$')
+  if tbuf == -1 or not api.nvim_buf_is_valid(tbuf) then
+    tbuf = api.nvim_create_buf(false, true)
+    api.nvim_buf_set_name(tbuf, name)
+  end
+  vim.bo[tbuf].modifiable = true
+  api.nvim_buf_set_lines(tbuf, 0, -1, false, lines)
+  vim.bo[tbuf].modifiable = false
+  vim.bo[tbuf].buftype = 'nofile'
+  vim.bo[tbuf].bufhidden = 'wipe'
+  vim.bo[tbuf].swapfile = false
+  M.maps[tbuf] = map
+  api.nvim_buf_clear_namespace(tbuf, A.ns, 0, -1)
+  api.nvim_buf_add_highlight(tbuf, A.ns, 'ChronicleHoverTitle', 0, 0, -1)
+  for i, item in pairs(map) do
+    if item then
+      local l = lines[i]
+      local dlen = #(l:match('^(%S+)') or '')
+      api.nvim_buf_add_highlight(tbuf, A.ns, 'ChronicleDate', i - 1, 0, dlen)
+      if item.t then
+        api.nvim_buf_add_highlight(tbuf, A.ns, 'ChronicleHoverMuted', i - 1, dlen, -1)
+      elseif item.ev.label then
+        local s = l:find(item.ev.label, dlen + 1, true)
+        if s then
+          api.nvim_buf_add_highlight(tbuf, A.ns, 'ChronicleEvent', i - 1, s - 1, s - 1 + #item.ev.label)
+        end
+      end
+    end
+  end
+  local win = vim.fn.bufwinid(tbuf)
+  if win == -1 then
+    vim.cmd(('botright %dsplit'):format(math.max(3, math.min(#lines, 15))))
+    api.nvim_win_set_buf(0, tbuf)
+  else
+    api.nvim_set_current_win(win)
+  end
+  vim.wo.wrap = false
+  vim.wo.cursorline = true
+  -- the filetype last, so ftplugins and user autocommands see the content
+  vim.bo[tbuf].filetype = 'chronicle-timeline'
+  vim.keymap.set('n', '<CR>', M.jump, { buffer = tbuf, silent = true, desc = 'chronicle: go to the source' })
+  vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = tbuf, silent = true, desc = 'chronicle: close' })
+  api.nvim_create_autocmd('BufWipeout', {
+    buffer = tbuf,
+    once = true,
+    callback = function()
+      M.maps[tbuf] = nil
+    end,
+  })
+  -- the cursor on the first entry
+  for i = 1, #lines do
+    if map[i] then
+      api.nvim_win_set_cursor(0, { i, 0 })
+      break
+    end
+  end
+  return tbuf
+end
+
+return M
