@@ -72,7 +72,10 @@ int main(int argc, char **argv)
         int skip;
     } modes[] = {{"dates only", CHR_FIND_ALL}, {"dates + entities", CHR_FIND_EVENTS},
                  {"dates + entities + events", 0}};
+    const char *only = getenv("BENCH_MODE"); /* profile one stage: 0, 1 or 2 */
     for (size_t mi = 0; mi < sizeof modes / sizeof *modes; mi++) {
+        if (only && (size_t)atoi(only) != mi)
+            continue;
         chr_options opt = {"2020-01-01", NULL, modes[mi].skip};
         enum { RUNS = 5 };
         double t[RUNS];

@@ -354,7 +354,8 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         set_err(err, CHR_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    arena_init(&r->mem, 1 << 16);
+    /* big documents get big blocks: fewer allocations, fewer page faults */
+    arena_init(&r->mem, len / 8 > (1 << 16) ? (len / 8 < (1 << 24) ? len / 8 : 1 << 24) : 1 << 16);
     if (!text)
         text = "";
     vec masks, found, ents, evs;
@@ -362,6 +363,16 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     vec_init(&found, sizeof(tx_found));
     vec_init(&ents, sizeof(ent_found));
     vec_init(&evs, sizeof(ev_found));
+    /* typical densities of news text, so that growth rarely copies */
+    if (vec_reserve(&found, len / 400 + 16) < 0 || vec_reserve(&ents, len / 80 + 16) < 0 ||
+        vec_reserve(&evs, len / 600 + 16) < 0) {
+        vec_free(&found);
+        vec_free(&ents);
+        vec_free(&evs);
+        chr_result_free(r);
+        set_err(err, CHR_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
     chr_text t;
     int rc = markup_find(e, text, len, &masks);
     if (rc == CHR_OK)
@@ -395,14 +406,15 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         rc = event_extract(e, &t, found.data, found.len, ents.data, ents.len, &evs);
     if (rc != CHR_OK)
         goto fail;
+    size_t hint = 0;
     r->entities = arena_alloc(&r->mem, (ents.len ? ents.len : 1) * sizeof(chr_entity_view));
     if (!r->entities)
         goto nomem;
     for (size_t i = 0; i < ents.len; i++) {
         const ent_found *f = &VEC_AT(&ents, ent_found, i);
         chr_entity_view *v = &r->entities[r->nentity++];
-        v->start = text_orig(&t, f->start);
-        v->end = text_orig(&t, f->end);
+        v->start = text_orig_near(&t, f->start, &hint);
+        v->end = text_orig_near(&t, f->end, &hint);
         v->text = arena_strndup(&r->mem, text + v->start, v->end - v->start);
         v->type = kb_type_name(f->type);
         v->id = arena_strdup(&r->mem, f->id);
@@ -411,14 +423,15 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         if (!v->text || !v->id)
             goto nomem;
     }
+    hint = 0;
     r->timexes = arena_alloc(&r->mem, (found.len ? found.len : 1) * sizeof(chr_timex_view));
     if (!r->timexes)
         goto nomem;
     for (size_t i = 0; i < found.len; i++) {
         const tx_found *f = &VEC_AT(&found, tx_found, i);
         chr_timex_view *v = &r->timexes[r->ntimex++];
-        v->start = text_orig(&t, f->start);
-        v->end = text_orig(&t, f->end);
+        v->start = text_orig_near(&t, f->start, &hint);
+        v->end = text_orig_near(&t, f->end, &hint);
         v->text = arena_strndup(&r->mem, text + v->start, v->end - v->start);
         v->type = tx_type_name(f->sem.type);
         v->value = arena_strdup(&r->mem, f->value);

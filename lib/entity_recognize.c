@@ -206,6 +206,28 @@ static size_t seek_bmp(const ctx *c, size_t p, const uint8_t *bmp)
     return len;
 }
 
+/* The end of the Latin word (letters, digits, marks) at p: ASCII in a tight
+ * loop, the rest through the decoder. */
+static size_t word_end(const ctx *c, size_t p)
+{
+    const unsigned char *u = (const unsigned char *)c->t->fold;
+    size_t len = c->t->len, n;
+    while (p < len) {
+        unsigned b = u[p];
+        if (b < 0x80) {
+            if (!((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z')))
+                break;
+            p++;
+            continue;
+        }
+        uint32_t cp = cp_at(c, p, &n);
+        if (!is_latin_letter(cp) && !(cp >= 0x300 && cp <= 0x36F))
+            break;
+        p += n;
+    }
+    return p;
+}
+
 /* ---- knowledge-base names ---------------------------------------------- */
 
 static int hit_ok(const ctx *c, size_t p, const gaz_hit *h)
@@ -236,64 +258,36 @@ static int hit_ok(const ctx *c, size_t p, const gaz_hit *h)
 static int pass_kb(ctx *c)
 {
     const chr_text *t = c->t;
-    size_t p = 0, n;
+    const gazetteer *g = &c->kb->gaz;
+    size_t p = 0, n, k;
     gaz_hit hits[16];
-    const uint8_t *starts = c->kb->gaz.first_bits;
-    const unsigned char *u = (const unsigned char *)t->fold;
-    while (p < t->len) {
-        /* Chinese characters that open no name: a bit test and on */
-        if (u[p] >= 0xE0 && u[p] < 0xF0 && p + 2 < t->len) {
-            uint32_t c3 = ((u[p] & 0x0Fu) << 12) | ((u[p + 1] & 0x3Fu) << 6) | (u[p + 2] & 0x3Fu);
-            if (!((starts[c3 >> 3] >> (c3 & 7)) & 1)) {
-                p += 3;
-                continue;
-            }
-            size_t k2;
-            uint32_t c4 = p + 3 < t->len ? utf8_at(t->fold, t->len, p + 3, &k2) : 0;
-            if (!gaz_pair_maybe(&c->kb->gaz, c3, c4)) {
-                p += 3;
-                continue;
-            }
-        } else if (u[p] < 0x80 && !((u[p] | 32) >= 'a' && (u[p] | 32) <= 'z')) {
-            p++;
-            continue;
-        }
-        uint32_t cp = cp_at(c, p, &n);
-        int cjk = is_cjk(cp), latin = is_latin_letter(cp);
-        if (!cjk && !latin) {
+    while ((p = gaz_seek(g, t->fold, t->len, p)) < t->len) {
+        uint32_t fc = utf8_at(t->fold, t->len, p, &n);
+        int latin = is_latin_letter(fc);
+        if (!latin && !is_cjk(fc)) {
             p += n;
             continue;
         }
         if (latin && sc_glued_before(&c->sc, p)) {
-            while (p < t->len && sc_is_wordchar(&c->sc, p)) {
-                cp_at(c, p, &n);
-                p += n;
-            }
+            p = word_end(c, p);
             continue;
         }
-        size_t k;
-        uint32_t fc = utf8_at(t->fold, t->len, p, &k);
-        size_t nh = gaz_can_start(&c->kb->gaz, fc) ? gaz_walk(&c->kb->gaz, t->fold, t->len, p, hits, 16) : 0;
+        /* most positions open no name with the next character: one bit says so */
+        uint32_t next = p + n < t->len ? utf8_at(t->fold, t->len, p + n, &k) : 0;
+        size_t nh = gaz_pair_maybe(g, fc, next) ? gaz_walk(g, t->fold, t->len, p, hits, 16) : 0;
         size_t best = nh;
         while (best-- > 0)
             if (hit_ok(c, p, &hits[best]))
                 break;
         if (best < nh) {
-            const gaz_name *nm = &VEC_AT(&c->kb->gaz.names, gaz_name, hits[best].name);
+            const gaz_name *nm = &VEC_AT(&g->names, gaz_name, hits[best].name);
             int r = add(c, p, hits[best].end, (long)nm->entity, c->kb->ents[nm->entity].type, 0, "kb");
             if (r < 0)
                 return r;
             p = hits[best].end;
             continue;
         }
-        if (latin) {
-            while (p < t->len && sc_is_wordchar(&c->sc, p)) {
-                cp_at(c, p, &n);
-                p += n;
-            }
-            continue;
-        }
-        p += n;
+        p = latin ? word_end(c, p) : p + n;
     }
     return CHR_OK;
 }
@@ -589,11 +583,7 @@ static int pass_latin_names(ctx *c)
         }
         int k;
         /* one hash of the word decides whether the tables need a look */
-        size_t we = p;
-        while (we < t->len && sc_is_wordchar(&c->sc, we)) {
-            cp_at(c, we, &n);
-            we += n;
-        }
+        size_t we = word_end(c, p);
         uint32_t v;
         uint64_t h = start_filter_hash(t->fold + p, we - p);
         int maybe_title = cpmap_get(&c->e->title_words, h, &v);
@@ -627,10 +617,7 @@ static int pass_latin_names(ctx *c)
                 continue;
             }
         }
-        while (p < t->len && sc_is_wordchar(&c->sc, p)) {
-            cp_at(c, p, &n);
-            p += n;
-        }
+        p = word_end(c, p);
     }
     return CHR_OK;
 }

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "event_extract.h"
 #include "engine.h"
 #include "entity_recognize.h"
@@ -176,12 +177,11 @@ static void clause_of(const chr_text *t, size_t s0, size_t s1, size_t a, size_t 
 
 static int has_word(const chr_text *t, size_t a, size_t b, const char *const *words)
 {
-    for (int i = 0; words[i]; i++) {
-        size_t n = strlen(words[i]);
-        for (size_t p = a; p + n <= b; p++)
-            if (!memcmp(t->fold + p, words[i], n))
-                return 1;
-    }
+    if (b <= a)
+        return 0;
+    for (int i = 0; words[i]; i++)
+        if (memmem(t->fold + a, b - a, words[i], strlen(words[i])))
+            return 1;
     return 0;
 }
 
@@ -315,7 +315,7 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
     long prev_event = -1;
     size_t ei = 0;
     gaz_hit hits[8];
-    while (p < t->len) {
+    while ((p = gaz_seek(&lx->gaz, t->fold, t->len, p)) < t->len) {
         while (li + 1 < t->lines.len && ls[li].end < p)
             li++;
         uint32_t cp = sc_cp(&sc, p, &n);

@@ -56,6 +56,37 @@ static inline uint32_t gaz_pair_hash(uint32_t a, uint32_t b)
 {
     return ((a * 0x9E3779B1u) ^ (b * 0x85EBCA6Bu)) >> 16;
 }
+/* The next offset at or after p where a name may start (its first code
+ * point is a first code point of some name); len when none. fold is valid
+ * UTF-8, so lead bytes give lengths and no decoder call is needed. */
+static inline size_t gaz_seek(const gazetteer *g, const char *fold, size_t len, size_t p)
+{
+    const unsigned char *s = (const unsigned char *)fold;
+    const uint8_t *bits = g->first_bits;
+    while (p < len) {
+        unsigned b = s[p];
+        uint32_t cp;
+        size_t n;
+        if (b < 0x80) {
+            cp = b;
+            n = 1;
+        } else if (b < 0xE0) {
+            cp = p + 1 < len ? ((b & 0x1Fu) << 6) | (s[p + 1] & 0x3Fu) : 0;
+            n = 2;
+        } else if (b < 0xF0) {
+            cp = p + 2 < len ? ((b & 0x0Fu) << 12) | ((s[p + 1] & 0x3Fu) << 6) | (s[p + 2] & 0x3Fu) : 0;
+            n = 3;
+        } else {
+            p += 4;
+            continue;
+        }
+        if ((bits[cp >> 3] >> (cp & 7)) & 1)
+            return p;
+        p += n;
+    }
+    return len;
+}
+
 /* false means no name starts with these two code points (a < 0x10000) */
 static inline int gaz_pair_maybe(const gazetteer *g, uint32_t a, uint32_t b)
 {

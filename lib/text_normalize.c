@@ -398,6 +398,19 @@ void text_free(chr_text *t)
     t->len = 0;
 }
 
+size_t text_orig_near(const chr_text *t, size_t n, size_t *hint)
+{
+    const text_segment *s = t->segs.data;
+    size_t i = *hint, ns = t->segs.len;
+    if (!ns || i >= ns || s[i].norm > n)
+        return text_orig(t, n);
+    while (i + 1 < ns && s[i + 1].norm <= n)
+        i++;
+    *hint = i;
+    size_t o = s[i].orig + (n - s[i].norm);
+    return o > t->orig_len ? t->orig_len : o;
+}
+
 size_t text_orig(const chr_text *t, size_t n)
 {
     const text_segment *s = t->segs.data;

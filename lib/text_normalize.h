@@ -51,6 +51,9 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
 void text_free(chr_text *t);
 /* Maps a norm offset (a character boundary, or len) to an orig offset. */
 size_t text_orig(const chr_text *t, size_t norm_off);
+/* The same for offsets that mostly grow: *hint remembers the segment, so a
+ * sorted run of mentions maps in linear time. */
+size_t text_orig_near(const chr_text *t, size_t norm_off, size_t *hint);
 /* The fold of one code point (full-width, traditional, upper case folded). */
 uint32_t text_fold_cp(const struct chr_engine *e, uint32_t cp);
 /* Lower-cases a Latin code point whose lower case has the same UTF-8 length. */

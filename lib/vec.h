@@ -24,6 +24,21 @@ static inline void vec_free(vec *v)
     v->len = v->cap = 0;
 }
 
+/* Makes room for n items in all; 0, or -1 when out of memory. */
+static inline int vec_reserve(vec *v, size_t n)
+{
+    if (n <= v->cap)
+        return 0;
+    if (n > ((size_t)-1) / v->item)
+        return -1;
+    void *d = realloc(v->data, n * v->item);
+    if (!d)
+        return -1;
+    v->data = d;
+    v->cap = n;
+    return 0;
+}
+
 /* Returns a pointer to a new zeroed slot at the end, or NULL when out of memory. */
 static inline void *vec_push(vec *v)
 {
