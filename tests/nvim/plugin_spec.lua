@@ -918,6 +918,31 @@ H.test('bad input: invalid UTF-8 and NUL bytes annotate the rest, said once', fu
   api.nvim_buf_delete(buf, { force = true })
 end)
 
+H.test('doc/chronicle.txt: a tag for every command, option, mapping and group; helptags clean', function()
+  local doc = read(root .. '/doc/chronicle.txt')
+  local want = { '*:Chronicle*', '*chronicle-options*', '*b:chronicle_dct*', '*chronicle-default-mappings*' }
+  for _, s in ipairs(require('chronicle').subcommands) do
+    want[#want + 1] = '*:Chronicle-' .. s .. '*'
+  end
+  for _, o in ipairs(require('chronicle.config').names) do
+    want[#want + 1] = '*chronicle-' .. o .. '*'
+  end
+  for _, p in ipairs({ 'hover', 'next-event', 'prev-event', 'related' }) do
+    want[#want + 1] = '*<Plug>(chronicle-' .. p .. ')*'
+  end
+  for g in pairs(A.LINKS) do
+    want[#want + 1] = '*' .. g .. '*'
+  end
+  for _, t in ipairs(want) do
+    H.contains(doc, t)
+  end
+  local d = tmp .. '/doc'
+  vim.fn.mkdir(d, 'p')
+  vim.fn.writefile(vim.fn.readfile(root .. '/doc/chronicle.txt'), d .. '/chronicle.txt')
+  vim.cmd('helptags ' .. vim.fn.fnameescape(d))
+  H.truthy(vim.fn.filereadable(d .. '/tags') == 1, 'helptags wrote tags')
+end)
+
 vim.fn.delete(tmp, 'rf')
 local ok = H.done()
 vim.cmd(ok and 'qa!' or 'cquit!')
