@@ -30,8 +30,9 @@ M.ns = api.nvim_create_namespace('chronicle')
 M.INCREMENTAL_MIN = 64 * 1024
 -- whole-buffer passes above this size run on a worker thread
 M.ASYNC_MIN = 256 * 1024
--- results with more marks than this are drawn view-first, in batches
-M.BATCH = 3000
+-- results with more marks than this are drawn view-first, the rest in
+-- batches of this size on later loop turns
+M.BATCH = 1500
 
 M.GROUPS = {
   PERSON = 'ChroniclePerson',
@@ -290,7 +291,8 @@ local function place(st, m, c, sign, inline)
 end
 
 -- Gives every mention its kind, its virtual text and its event anchor, and
--- returns all of them in one list sorted by row.
+-- returns all of them in one list (unsorted: marks need no order, and
+-- snapshots read them back in buffer order).
 local function prepare(doc, text, base)
   local all = {}
   base = base or 0
@@ -322,12 +324,6 @@ local function prepare(doc, text, base)
       m.sentence = { m.sentence[1] + base, m.sentence[2] + base }
     end
   end
-  table.sort(all, function(a, b)
-    if a.row ~= b.row then
-      return a.row < b.row
-    end
-    return a.col < b.col
-  end)
   return all
 end
 
