@@ -109,8 +109,18 @@ static int group(pcre2_code *re, pcre2_match_data *md, const char *subj, const c
     return month_of((char *)buf);
 }
 
+static int date_in_line_len(const struct chr_engine *e, const char *s, size_t n, int day_first,
+                            int *y, int *m, int *d, size_t *mlen);
+
 static int date_in_line(const struct chr_engine *e, const char *s, size_t n, int day_first,
                         int *y, int *m, int *d)
+{
+    size_t ml;
+    return date_in_line_len(e, s, n, day_first, y, m, d, &ml);
+}
+
+static int date_in_line_len(const struct chr_engine *e, const char *s, size_t n, int day_first,
+                            int *y, int *m, int *d, size_t *mlen)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(e->dateline_re, NULL);
     if (!md)
@@ -145,6 +155,7 @@ static int date_in_line(const struct chr_engine *e, const char *s, size_t n, int
                 *y = yy;
                 *m = mm;
                 *d = dd;
+                *mlen = ov[1] - ov[0];
                 ok = 1;
             }
         }
@@ -204,12 +215,17 @@ void dct_detect(const struct chr_engine *e, const chr_text *t, int day_first, dc
         while (look < n && ((unsigned char)t->norm[k + look] & 0xC0) == 0x80)
             look++;
         const char *line = t->norm + k;
-        int dateline = n <= 80 || has_clock(line, look);
-        for (int w = 0; !dateline && KEYWORDS[w]; w++)
-            dateline = ci_contains(t->fold + k, look, KEYWORDS[w]);
-        if (!dateline)
+        int keyword = has_clock(line, look);
+        for (int w = 0; !keyword && KEYWORDS[w]; w++)
+            keyword = ci_contains(t->fold + k, look, KEYWORDS[w]);
+        /* without a keyword or a clock, a line is a dateline only when the
+         * date is nearly all of it ("09/10/2015", not "Ngày 1/4/2023, Thủ
+         * tướng tiếp …") */
+        if (!keyword && n > 80)
             continue;
-        if (date_in_line(e, line, look, day_first, &out->y, &out->m, &out->d)) {
+        size_t dlen = 0;
+        if (date_in_line_len(e, line, look, day_first, &out->y, &out->m, &out->d, &dlen) &&
+            (keyword || n - dlen <= 24)) {
             out->source = "dateline";
             return;
         }

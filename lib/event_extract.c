@@ -56,6 +56,11 @@ int ev_lexicon_load(ev_lexicon *lx, const struct chr_engine *e, const char *dir,
     }
     fclose(f);
     lx->buf[size] = '\0';
+    lx->stamp = 0xcbf29ce484222325ULL;
+    for (long i = 0; i < size; i++) {
+        lx->stamp ^= (unsigned char)lx->buf[i];
+        lx->stamp *= 0x100000001b3ULL;
+    }
     char *p = lx->buf, fold[256];
     size_t lineno = 0;
     while (*p) {

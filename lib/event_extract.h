@@ -27,6 +27,7 @@ typedef struct ev_lexicon {
     char *buf;
     vec triggers;    /* ev_trigger */
     gazetteer gaz;   /* folded trigger -> index */
+    uint64_t stamp;  /* hash of the lexicon file */
 } ev_lexicon;
 
 enum { EV_HAPPENED, EV_PLANNED, EV_NEGATED };

@@ -200,6 +200,7 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
     }
     fclose(f);
     kb->buf[size] = '\0';
+    kb->stamp = fnv(kb->buf, (size_t)size);
     size_t lines = 0;
     for (long i = 0; i < size; i++)
         lines += kb->buf[i] == '\n';

@@ -24,6 +24,7 @@ typedef struct knowledge_base {
     gazetteer gaz;
     cpmap by_id;        /* hash of id -> index */
     uint8_t translit[0xA000 / 8]; /* characters of Chinese transliterations of foreign names */
+    uint64_t stamp;     /* hash of kb.tsv: a cache built with other data is stale */
 } knowledge_base;
 
 /* Loads data_dir/kb.tsv; a missing file gives an empty knowledge base (dates

@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "result.h"
 #include "vec.h"
+#include "timeline.h"
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,9 +64,42 @@ static const chr_entity_view *entity_by_id(const chr_result *r, const char *id)
     return NULL;
 }
 
+
 static int dated(const char *d)
 {
     return d && d[0] && strstr(d, "_REF") == NULL;
+}
+
+int timeline_add_event(chr_timeline *tl, const tl_event_in *ev)
+{
+    if (!tl || tl->built || !dated(ev->date))
+        return tl && !tl->built ? CHR_OK : CHR_ERR_ARG;
+    tl_raw *x = vec_push(&tl->raw);
+    if (!x)
+        return CHR_ERR_NOMEM;
+    x->date = arena_strdup(&tl->mem, ev->date);
+    x->type = arena_strdup(&tl->mem, ev->type);
+    x->label = arena_strdup(&tl->mem, ev->label ? ev->label : "");
+    x->n_actors = ev->n_actors;
+    x->actors = arena_alloc(&tl->mem, (ev->n_actors + 1) * sizeof *x->actors);
+    x->names = arena_alloc(&tl->mem, (ev->n_actors + 1) * sizeof *x->names);
+    x->person = arena_alloc(&tl->mem, ev->n_actors + 1);
+    x->src.doc = arena_strdup(&tl->mem, ev->doc ? ev->doc : "");
+    x->src.start = ev->start;
+    x->src.end = ev->end;
+    x->src.trigger = arena_strdup(&tl->mem, ev->trigger ? ev->trigger : "");
+    x->src.status = arena_strdup(&tl->mem, ev->status ? ev->status : "happened");
+    if (!x->date || !x->type || !x->label || !x->actors || !x->names || !x->person || !x->src.doc ||
+        !x->src.trigger || !x->src.status)
+        return CHR_ERR_NOMEM;
+    for (size_t k = 0; k < ev->n_actors; k++) {
+        x->actors[k] = arena_strdup(&tl->mem, ev->actors[k]);
+        x->names[k] = arena_strdup(&tl->mem, ev->names[k]);
+        x->person[k] = ev->person ? ev->person[k] : 0;
+        if (!x->actors[k] || !x->names[k])
+            return CHR_ERR_NOMEM;
+    }
+    return CHR_OK;
 }
 
 int chr_timeline_add(chr_timeline *tl, const chr_result *r, const char *doc)
@@ -196,15 +230,20 @@ int chr_timeline_build(chr_timeline *tl)
         qsort(r, n, sizeof *r, raw_cmp);
     for (size_t i = 0; i < n; i++)
         r[i].group = i;
-    /* candidates share the year: compare each with the following ones of that year */
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n && !strncmp(r[i].date, r[j].date, 4); j++)
+    /* sorted, a date is followed by the dates it contains (2023-03 by
+     * 2023-03-29): compare each entry with that run only, and not with more
+     * than a few thousand, so a folder of ten thousand articles stays fast */
+    for (size_t i = 0; i < n; i++) {
+        size_t dl = strlen(r[i].date);
+        for (size_t j = i + 1, seen = 0; j < n && seen < 4096 && !strncmp(r[i].date, r[j].date, dl);
+             j++, seen++)
             if (dates_compatible(r[i].date, r[j].date) && types_compatible(r[i].type, r[j].type) &&
                 actors_overlap(&r[i], &r[j])) {
                 size_t a = find(r, i), b = find(r, j);
                 if (a != b)
                     r[b].group = a < b ? a : b, r[a].group = a < b ? a : b;
             }
+    }
     for (size_t i = 0; i < n; i++) {
         if (find(r, i) != i)
             continue;

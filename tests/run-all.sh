@@ -24,6 +24,8 @@ suite "C unit tests (-Werror build)" build/dev/unit_tests
 suite "C unit tests (ASan+UBSan)" build/san/unit_tests
 suite "CLI tests" sh tests/cli/run.sh build/dev/chronicle
 suite "CLI tests (ASan+UBSan)" sh tests/cli/run.sh build/san/chronicle
+suite "folder index" sh tests/cli/index_test.sh build/dev/chronicle
+suite "folder index (ASan+UBSan)" sh tests/cli/index_test.sh build/san/chronicle
 suite "generated data is current" sh tests/check-data.sh
 for t in tests/nvim/run.sh; do
     [ -f "$t" ] && suite "Neovim plugin tests" sh "$t"

@@ -3,6 +3,9 @@
  *   chronicle annotate FILE... [--dct YYYY-MM-DD] [--lang zh|vi|en]
  *                              [--format json|jsonl|text] [--data DIR]
  *   chronicle timeline FILE... [--format text|json] [--dct YYYY-MM-DD] [--data DIR]
+ *   chronicle index DIR [--out FILE] [--ext md,txt] [--max-bytes N] [--format text|json]
+ *   chronicle query INDEX (--entity NAME|ID | --related FILE:LINE | --files |
+ *                          --timeline [--from DATE] [--to DATE] [--actor NAME|ID]) [--format json|text]
  *   chronicle version
  *
  * Exit status: 0 success (warnings go to stderr), 1 an input could not be
@@ -15,13 +18,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <cjson/cJSON.h>
 
 static void usage(FILE *f)
 {
     fputs("usage: chronicle annotate FILE... [--dct YYYY-MM-DD] [--lang zh|vi|en]\n"
           "                          [--format json|jsonl|text] [--data DIR]\n"
           "       chronicle timeline FILE... [--format text|json] [--dct YYYY-MM-DD]\n"
+          "       chronicle index DIR [--out FILE] [--ext md,txt] [--max-bytes N] [--format text|json]\n"
+          "       chronicle query INDEX --entity NAME|ID | --related FILE:LINE | --files |\n"
+          "                       --timeline [--from DATE] [--to DATE] [--actor NAME|ID]  [--format json|text]\n"
           "       chronicle version\n"
           "FILE '-' reads standard input; several files print JSON Lines.\n",
           f);
@@ -433,6 +441,323 @@ static int cmd_timeline(int argc, char **argv)
     return status;
 }
 
+/* $XDG_CACHE_HOME/chronicle/index-<hash of the folder>.bin */
+static int default_cache(const char *dir, char *out, size_t n)
+{
+    char real[PATH_MAX];
+    if (!realpath(dir, real))
+        return -1;
+    const char *base = getenv("XDG_CACHE_HOME");
+    char home[PATH_MAX];
+    if (!base || !*base) {
+        const char *h = getenv("HOME");
+        if (!h)
+            return -1;
+        snprintf(home, sizeof home, "%s/.cache", h);
+        base = home;
+    }
+    char d[PATH_MAX + 16];
+    snprintf(d, sizeof d, "%s/chronicle", base);
+    mkdir(base, 0755);
+    mkdir(d, 0755);
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    for (const char *p = real; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 0x100000001b3ULL;
+    }
+    return snprintf(out, n, "%s/index-%016llx.bin", d, h) >= (int)n ? -1 : 0;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int cmd_index(int argc, char **argv)
+{
+    const char *dir = NULL, *out = NULL, *ext = NULL, *maxb = NULL, *format = "text", *data = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = !strcmp(a, "--out") ? &out : !strcmp(a, "--ext") ? &ext
+                          : !strcmp(a, "--max-bytes") ? &maxb : !strcmp(a, "--format") ? &format
+                          : !strcmp(a, "--data") ? &data : NULL;
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "chronicle: %s needs a value\n", a);
+                return 2;
+            }
+            *slot = argv[++i];
+        } else if (a[0] == '-') {
+            fprintf(stderr, "chronicle: unknown option %s\n", a);
+            return 2;
+        } else if (!dir) {
+            dir = a;
+        } else {
+            fprintf(stderr, "chronicle: index takes one folder\n");
+            return 2;
+        }
+    }
+    if (!dir || (strcmp(format, "text") && strcmp(format, "json"))) {
+        usage(stderr);
+        return 2;
+    }
+    char cache[PATH_MAX + 64];
+    if (!out) {
+        if (default_cache(dir, cache, sizeof cache) < 0) {
+            fprintf(stderr, "chronicle: cannot open folder %s: %s\n", dir, strerror(errno));
+            return 1;
+        }
+        out = cache;
+    }
+    char dbuf[PATH_MAX + 64];
+    if (!data)
+        data = default_data_dir(dbuf, sizeof dbuf);
+    chr_error err;
+    chr_engine *eng = chr_engine_new(data, &err);
+    if (!eng) {
+        fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
+        return 3;
+    }
+    chr_index *ix = chr_index_open(eng, out, &err);
+    if (!ix) {
+        fprintf(stderr, "chronicle: %s\n", err.message);
+        chr_engine_free(eng);
+        return 3;
+    }
+    chr_index_progress pr;
+    chr_index_progress_get(ix, &pr);
+    if (pr.message[0])
+        fprintf(stderr, "chronicle: %s\n", pr.message);
+    chr_index_options opt = {ext, maxb ? (size_t)strtoull(maxb, NULL, 10) : 0, 0};
+    int rc = chr_index_start(ix, dir, &opt);
+    if (rc != CHR_OK) {
+        chr_index_progress_get(ix, &pr);
+        fprintf(stderr, "chronicle: %s\n", pr.message[0] ? pr.message : chr_status_message(rc));
+        chr_index_free(ix);
+        chr_engine_free(eng);
+        return 1;
+    }
+    int tty = isatty(2);
+    for (;;) {
+        chr_index_progress_get(ix, &pr);
+        if (pr.state >= CHR_INDEX_READY)
+            break;
+        if (tty)
+            fprintf(stderr, "\rchronicle: %zu/%zu files, %.1f MB", pr.files_done + pr.files_skipped,
+                    pr.files_total, pr.bytes_done / 1e6);
+        sleep_ms(100);
+    }
+    chr_index_wait(ix);
+    chr_index_progress_get(ix, &pr);
+    if (tty)
+        fputc('\n', stderr);
+    if (!strcmp(format, "json")) {
+        size_t n;
+        char *j = chr_index_files(ix, &n);
+        if (j) {
+            printf("{\"cache\":\"%s\",\"indexed\":%zu,\"reused\":%zu,\"skipped\":%zu,\"failed\":%zu,%s\n", out,
+                   pr.files_done - pr.files_reused, pr.files_reused, pr.files_skipped, pr.files_failed, j + 1);
+            chr_free(j);
+        }
+    } else {
+        printf("%s: %zu files (%zu annotated, %zu unchanged), %zu skipped, %zu failed; cache %s\n", dir,
+               pr.files_done + pr.files_skipped + pr.files_failed, pr.files_done - pr.files_reused,
+               pr.files_reused, pr.files_skipped, pr.files_failed, out);
+        size_t n;
+        char *j = chr_index_files(ix, &n);
+        cJSON *o = j ? cJSON_Parse(j) : NULL;
+        cJSON *fs = o ? cJSON_GetObjectItem(o, "files") : NULL, *f;
+        cJSON_ArrayForEach(f, fs) {
+            cJSON *sk = cJSON_GetObjectItem(f, "skipped");
+            if (sk)
+                printf("  skipped %s: %s\n", cJSON_GetObjectItem(f, "path")->valuestring, sk->valuestring);
+        }
+        cJSON_Delete(o);
+        chr_free(j);
+    }
+    int status = pr.state == CHR_INDEX_READY && !pr.files_failed ? 0 : 1;
+    if (pr.state != CHR_INDEX_READY)
+        fprintf(stderr, "chronicle: %s\n", pr.message[0] ? pr.message : "index did not finish");
+    chr_index_free(ix);
+    chr_engine_free(eng);
+    return status;
+}
+
+static void print_events_text(cJSON *arr)
+{
+    cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        cJSON *d = cJSON_GetObjectItem(e, "date");
+        printf("  %-12s %s %-18s", cJSON_IsString(d) ? d->valuestring : "-",
+               cJSON_GetObjectItem(e, "type")->valuestring, cJSON_GetObjectItem(e, "label")->valuestring);
+        cJSON *a;
+        int k = 0;
+        cJSON_ArrayForEach(a, cJSON_GetObjectItem(e, "actors"))
+            printf("%s%s", k++ ? ", " : " ", cJSON_GetObjectItem(a, "name")->valuestring);
+        printf("  %s:%d  %s\n", cJSON_GetObjectItem(e, "path")->valuestring,
+               cJSON_GetObjectItem(e, "line")->valueint, cJSON_GetObjectItem(e, "trigger")->valuestring);
+    }
+}
+
+static int cmd_query(int argc, char **argv)
+{
+    const char *index = NULL, *entity = NULL, *related = NULL, *from = NULL, *to = NULL, *actor = NULL;
+    const char *format = "json", *data = NULL;
+    int timeline = 0, files = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = !strcmp(a, "--entity") ? &entity : !strcmp(a, "--related") ? &related
+                          : !strcmp(a, "--from") ? &from : !strcmp(a, "--to") ? &to
+                          : !strcmp(a, "--actor") ? &actor : !strcmp(a, "--format") ? &format
+                          : !strcmp(a, "--data") ? &data : NULL;
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "chronicle: %s needs a value\n", a);
+                return 2;
+            }
+            *slot = argv[++i];
+        } else if (!strcmp(a, "--timeline")) {
+            timeline = 1;
+        } else if (!strcmp(a, "--files")) {
+            files = 1;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "chronicle: unknown option %s\n", a);
+            return 2;
+        } else if (!index) {
+            index = a;
+        } else {
+            fprintf(stderr, "chronicle: query takes one index\n");
+            return 2;
+        }
+    }
+    if (!index || (!!entity + !!related + timeline + files) != 1 ||
+        (strcmp(format, "json") && strcmp(format, "text"))) {
+        fprintf(stderr, "chronicle: query needs an index and one of --entity, --related, --timeline, --files\n");
+        usage(stderr);
+        return 2;
+    }
+    struct stat st;
+    if (stat(index, &st) != 0) {
+        fprintf(stderr, "chronicle: cannot open index %s: %s\n", index, strerror(errno));
+        return 1;
+    }
+    char dbuf[PATH_MAX + 64];
+    if (!data)
+        data = default_data_dir(dbuf, sizeof dbuf);
+    chr_error err;
+    chr_engine *eng = chr_engine_new(data, &err);
+    if (!eng) {
+        fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
+        return 3;
+    }
+    chr_index *ix = chr_index_open(eng, index, &err);
+    chr_index_progress pr;
+    if (ix)
+        chr_index_progress_get(ix, &pr);
+    if (!ix || pr.message[0]) {
+        fprintf(stderr, "chronicle: %s: %s\n", index, ix ? pr.message : err.message);
+        chr_index_free(ix);
+        chr_engine_free(eng);
+        return 1;
+    }
+    char *j = NULL;
+    size_t n = 0;
+    if (entity) {
+        j = chr_index_entity(ix, entity, &n);
+    } else if (related) {
+        const char *colon = strrchr(related, ':');
+        char path[PATH_MAX];
+        if (!colon || colon == related || (size_t)(colon - related) >= sizeof path) {
+            fprintf(stderr, "chronicle: --related wants FILE:LINE\n");
+            chr_index_free(ix);
+            chr_engine_free(eng);
+            return 2;
+        }
+        memcpy(path, related, (size_t)(colon - related));
+        path[colon - related] = '\0';
+        j = chr_index_related(ix, path, strtol(colon + 1, NULL, 10), &n);
+    } else if (timeline) {
+        j = chr_index_timeline(ix, from, to, actor, &n);
+    } else {
+        j = chr_index_files(ix, &n);
+    }
+    int status = 0;
+    if (!j) {
+        fprintf(stderr, "chronicle: query failed (out of memory, or unknown --actor)\n");
+        status = 1;
+    } else if (!strcmp(format, "json")) {
+        fwrite(j, 1, n, stdout);
+        putchar('\n');
+    } else {
+        cJSON *o = cJSON_Parse(j);
+        if (entity) {
+            cJSON *en = cJSON_GetObjectItem(o, "entity");
+            if (!cJSON_IsObject(en)) {
+                printf("%s: not in the index\n", entity);
+                status = 1;
+            } else {
+                printf("%s (%s, %s): %d mentions\n", cJSON_GetObjectItem(en, "name")->valuestring,
+                       cJSON_GetObjectItem(en, "id")->valuestring, cJSON_GetObjectItem(en, "type")->valuestring,
+                       cJSON_GetObjectItem(o, "mentions")->valueint);
+                cJSON *f;
+                cJSON_ArrayForEach(f, cJSON_GetObjectItem(o, "files")) {
+                    printf("  %s:", cJSON_GetObjectItem(f, "path")->valuestring);
+                    cJSON *m;
+                    int k = 0;
+                    cJSON_ArrayForEach(m, cJSON_GetObjectItem(f, "mentions"))
+                        printf("%s%d", k++ ? "," : "", cJSON_GetObjectItem(m, "line")->valueint);
+                    putchar('\n');
+                }
+                print_events_text(cJSON_GetObjectItem(o, "events"));
+            }
+        } else if (related) {
+            cJSON *ev = cJSON_GetObjectItem(o, "event");
+            if (!cJSON_IsObject(ev)) {
+                printf("%s: no event on or before that line in the index\n", related);
+                status = 1;
+            } else {
+                cJSON *one = cJSON_CreateArray();
+                cJSON_AddItemReferenceToArray(one, ev);
+                printf("event:\n");
+                print_events_text(one);
+                cJSON_Delete(one);
+                printf("related:\n");
+                print_events_text(cJSON_GetObjectItem(o, "related"));
+            }
+        } else if (timeline) {
+            cJSON *e;
+            cJSON_ArrayForEach(e, cJSON_GetObjectItem(o, "events")) {
+                printf("%-12s %s %-20s", cJSON_GetObjectItem(e, "date")->valuestring,
+                       cJSON_GetObjectItem(e, "type")->valuestring, cJSON_GetObjectItem(e, "label")->valuestring);
+                cJSON *a;
+                int k = 0;
+                cJSON_ArrayForEach(a, cJSON_GetObjectItem(e, "actors"))
+                    printf("%s%s", k++ ? ", " : " ", cJSON_GetObjectItem(a, "name")->valuestring);
+                putchar('\n');
+                cJSON *s;
+                cJSON_ArrayForEach(s, cJSON_GetObjectItem(e, "sources"))
+                    printf("    %s  %s\n", cJSON_GetObjectItem(s, "doc")->valuestring,
+                           cJSON_GetObjectItem(s, "trigger")->valuestring);
+            }
+        } else {
+            cJSON *f;
+            cJSON_ArrayForEach(f, cJSON_GetObjectItem(o, "files")) {
+                cJSON *sk = cJSON_GetObjectItem(f, "skipped");
+                printf("%s  %s  %d entities, %d events%s%s\n", cJSON_GetObjectItem(f, "path")->valuestring,
+                       cJSON_GetObjectItem(f, "lang")->valuestring, cJSON_GetObjectItem(f, "entities")->valueint,
+                       cJSON_GetObjectItem(f, "events")->valueint, sk ? "  skipped: " : "",
+                       sk ? sk->valuestring : "");
+            }
+        }
+        cJSON_Delete(o);
+    }
+    chr_free(j);
+    chr_index_free(ix);
+    chr_engine_free(eng);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -444,6 +769,10 @@ int main(int argc, char **argv)
         return cmd_annotate(argc - 2, argv + 2);
     if (!strcmp(cmd, "timeline"))
         return cmd_timeline(argc - 2, argv + 2);
+    if (!strcmp(cmd, "index"))
+        return cmd_index(argc - 2, argv + 2);
+    if (!strcmp(cmd, "query"))
+        return cmd_query(argc - 2, argv + 2);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("chronicle %s (ABI %d)\n", chr_version(), chr_abi_version());
         return 0;

@@ -170,6 +170,62 @@ int chr_timeline_entry(const chr_timeline *tl, size_t i, chr_timeline_view *out)
 const char *chr_timeline_json(chr_timeline *tl, size_t *len);
 void chr_timeline_free(chr_timeline *tl);
 
+/* A folder of articles, indexed in the background on libuv's thread pool
+ * and kept in a cache file that reopens fast. Nothing calls back: poll
+ * chr_index_progress_get (from a timer) to follow the work. */
+typedef struct chr_index chr_index;
+
+typedef struct chr_index_options {
+    const char *extensions;  /* comma-separated ("md,txt"); NULL: md,markdown,txt */
+    size_t max_bytes;        /* bigger files are skipped with a reason; 0: 16 MiB */
+    int watch;               /* after the first pass, keep the index current as files change */
+} chr_index_options;
+
+enum {
+    CHR_INDEX_IDLE = 0,      /* opened, not started */
+    CHR_INDEX_SCANNING = 1,  /* walking the folder */
+    CHR_INDEX_RUNNING = 2,   /* annotating what changed */
+    CHR_INDEX_SAVING = 3,
+    CHR_INDEX_READY = 4,     /* first pass over; queries see every file */
+    CHR_INDEX_WATCHING = 5,  /* ready, and following changes */
+    CHR_INDEX_CANCELLED = 6,
+    CHR_INDEX_FAILED = 7
+};
+
+typedef struct chr_index_progress {
+    int state;                    /* CHR_INDEX_* */
+    size_t files_total;           /* candidate files found so far */
+    size_t files_done;            /* annotated or reused */
+    size_t files_reused;          /* unchanged since the cache was written */
+    size_t files_skipped;         /* binary, too big, unreadable: see chr_index_files */
+    size_t files_failed;
+    unsigned long long bytes_done;
+    unsigned long generation;     /* grows whenever what queries see changes */
+    char message[256];            /* the latest problem, or "" */
+} chr_index_progress;
+
+/* Opens (or creates) the index kept in cache_path. A cache from another
+ * schema, another engine data set, or one that fails its checksum is not
+ * trusted: the index starts empty and is rebuilt. */
+chr_index *chr_index_open(const chr_engine *engine, const char *cache_path, chr_error *err);
+/* Starts indexing dir (recursively) in the background. */
+int chr_index_start(chr_index *ix, const char *dir, const chr_index_options *opt);
+int chr_index_progress_get(chr_index *ix, chr_index_progress *out);
+int chr_index_cancel(chr_index *ix);
+/* Blocks until the first pass is over (for the command line). */
+int chr_index_wait(chr_index *ix);
+/* Writes the cache (temporary file, then rename: never a torn cache). */
+int chr_index_save(chr_index *ix, chr_error *err);
+/* Stops the background work and frees everything. */
+void chr_index_free(chr_index *ix);
+
+/* Queries return JSON the caller frees with chr_free (NULL on error). */
+char *chr_index_files(chr_index *ix, size_t *len);
+char *chr_index_entity(chr_index *ix, const char *id_or_name, size_t *len);
+char *chr_index_related(chr_index *ix, const char *path, long line, size_t *len);
+char *chr_index_timeline(chr_index *ix, const char *from, const char *to, const char *actor, size_t *len);
+void chr_free(void *p);
+
 /* Byte ranges that were not valid UTF-8 (or were NUL) and were skipped. */
 size_t chr_result_invalid_count(const chr_result *result);
 int chr_result_invalid_range(const chr_result *result, size_t i, size_t *start, size_t *end);
