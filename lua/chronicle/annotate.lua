@@ -293,14 +293,17 @@ end
 -- Gives every mention its kind, its virtual text and its event anchor, and
 -- returns all of them in one list (unsorted: marks need no order, and
 -- snapshots read them back in buffer order).
-local function prepare(doc, text, base)
+local function prepare(doc, text, base, hook)
   local all = {}
   base = base or 0
   for _, e in ipairs(doc.entities) do
     e.kind = 'entity'
     all[#all + 1] = e
   end
-  for _, t in ipairs(doc.timexes) do
+  for i, t in ipairs(doc.timexes) do
+    if hook and i % 256 == 0 then
+      hook()
+    end
     t.kind = 'timex'
     -- draw the normalised value only where it says more than the text
     local short = core.date_short(t)
@@ -386,19 +389,24 @@ end
 --- Draws the remaining batches now (before anything reads the marks).
 function M.flush(buf)
   local st = states[buf]
+  if st and st.co then
+    M._drive(st, true)
+  end
   if st and st.pending then
     draw_pending(st, true)
   end
 end
 
--- Replaces every mark of the buffer with `doc`'s mentions.
-local function apply_full(st, doc, lines, text, t0)
+-- Replaces every mark of the buffer with `doc`'s mentions. `hook`
+-- (optional) may yield during the work that changes nothing on screen.
+local function apply_full(st, doc, lines, text, t0, hook)
   local buf = st.buf
+  core.add_positions(doc, core.line_starts(lines), 0, hook)
+  local all = prepare(doc, text, 0, hook)
+  -- from here on, one go: old marks out, the view's marks in
   api.nvim_buf_clear_namespace(buf, M.ns, 0, -1)
   st.marks = {}
   st.pending = nil
-  core.add_positions(doc, core.line_starts(lines))
-  local all = prepare(doc, text)
   st.doc = {
     lang = doc.lang,
     dct = doc.dct,
@@ -524,6 +532,61 @@ function M.schedule(st)
   )
 end
 
+-- A stale result: forget it and redo the whole buffer after the pause.
+function M._drop(st)
+  st.busy = false
+  st.co = nil
+  st.dropped = (st.dropped or 0) + 1
+  st.redo = false
+  st.full = true
+  M.schedule(st)
+end
+
+-- Runs st.co (a result being converted and drawn) for ~8 ms per loop turn;
+-- `all` runs it to the end now (someone needs the marks).
+function M._drive(st, all)
+  local co = st.co
+  if not co then
+    return
+  end
+  local buf = st.buf
+  if states[buf] ~= st or not st.enabled or not api.nvim_buf_is_valid(buf) then
+    st.co, st.busy = nil, false
+    return
+  end
+  if api.nvim_buf_get_changedtick(buf) ~= st.co_tick or st.redo then
+    return M._drop(st)
+  end
+  local started = uv.hrtime()
+  local function hook()
+    if not all and uv.hrtime() - started > 8e6 then
+      coroutine.yield()
+      started = uv.hrtime()
+    end
+  end
+  local ok, err = coroutine.resume(co, hook)
+  if not ok then
+    st.co, st.busy = nil, false
+    report_error(st, err)
+    return
+  end
+  if coroutine.status(co) == 'dead' then
+    st.co, st.busy = nil, false
+    if st.dirty then
+      M.schedule(st)
+    end
+    return
+  end
+  if all then
+    return M._drive(st, true)
+  end
+  vim.schedule(function()
+    if st.co == co then
+      M._drive(st)
+    end
+  end)
+end
+
 -- Whole-buffer annotation. `how.sync` forces this thread; `how.force`
 -- ignores max_bytes.
 local function annotate_full(buf, st, how)
@@ -543,30 +606,39 @@ local function annotate_full(buf, st, how)
     end
     st.busy = true
     st.async_tick = tick
-    local ok, err = pcall(ffi.annotate_async, text, o, function(doc, aerr)
+    local ok, err = pcall(ffi.annotate_async, text, o, function(handle, aerr)
       vim.schedule(function()
-        st.busy = false
         if states[buf] ~= st or not st.enabled or not api.nvim_buf_is_valid(buf) then
+          st.busy = false
+          if handle then
+            handle.free()
+          end
           return
         end
-        if not doc then
+        if not handle then
+          st.busy = false
           report_error(st, aerr)
           return
         end
         if api.nvim_buf_get_changedtick(buf) ~= tick or st.redo then
           -- stale: the text changed while the worker ran; drop it
-          st.dropped = (st.dropped or 0) + 1
-          st.redo = false
-          st.full = true
-          M.schedule(st)
-          return
+          handle.free()
+          return M._drop(st)
         end
-        apply_full(st, doc, lines, text, t0)
-        st.tick = tick
-        st.error = nil
-        if st.dirty then
-          M.schedule(st)
-        end
+        -- convert, place and draw in slices of ~8 ms so the editor keeps
+        -- answering; any edit in between makes the result stale
+        st.co = coroutine.create(function(hook)
+          local okc, doc = pcall(handle.convert, hook)
+          handle.free()
+          if not okc then
+            error(doc, 0)
+          end
+          apply_full(st, doc, lines, text, t0, hook)
+          st.tick = tick
+          st.error = nil
+        end)
+        st.co_tick = tick
+        M._drive(st)
       end)
     end)
     if not ok then

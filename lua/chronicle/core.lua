@@ -94,11 +94,15 @@ function M.locate(starts, off, hint)
 end
 
 --- Adds row/col/end_row/end_col to every mention of `doc` (in place).
-function M.add_positions(doc, starts, base_row)
+--- `hook` (optional) is called every 512 mentions (to yield in long runs).
+function M.add_positions(doc, starts, base_row, hook)
   base_row = base_row or 0
   for _, list in ipairs({ doc.entities or {}, doc.timexes or {}, doc.events or {} }) do
     local hint = 0
-    for _, m in ipairs(list) do
+    for i, m in ipairs(list) do
+      if hook and i % 512 == 0 then
+        hook()
+      end
       local r, c = M.locate(starts, m.start, hint)
       local r2, c2 = M.locate(starts, m.stop, r)
       m.row, m.col, m.end_row, m.end_col = r + base_row, c, r2 + base_row, c2

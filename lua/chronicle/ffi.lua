@@ -196,8 +196,9 @@ local function entity_ref(v, ents)
   return str(v)
 end
 
--- chr_result* → the doc table of chronicle.core. Does not free `r`.
-local function convert(lib, r)
+-- chr_result* → the doc table of chronicle.core. Does not free `r`. `hook`
+-- (optional) is called every 256 mentions: the caller may yield there.
+local function convert(lib, r, hook)
   local doc = {
     lang = str(lib.chr_result_lang(r)),
     dct = str(lib.chr_result_dct(r)),
@@ -209,6 +210,9 @@ local function convert(lib, r)
   }
   local ents = doc.entities
   for i = 0, tonumber(lib.chr_result_count(r, 0)) - 1 do
+    if hook and i % 256 == 255 then
+      hook()
+    end
     if lib.chr_result_entity(r, i, eview) == 0 then
       local v = eview[0]
       ents[#ents + 1] = {
@@ -224,6 +228,9 @@ local function convert(lib, r)
   end
   local tx = doc.timexes
   for i = 0, tonumber(lib.chr_result_count(r, 1)) - 1 do
+    if hook and i % 256 == 255 then
+      hook()
+    end
     if lib.chr_result_timex(r, i, tview) == 0 then
       local v = tview[0]
       tx[#tx + 1] = {
@@ -240,6 +247,9 @@ local function convert(lib, r)
   local evs = doc.events
   local f = state.fields
   for i = 0, tonumber(lib.chr_result_count(r, 2)) - 1 do
+    if hook and i % 256 == 255 then
+      hook()
+    end
     if lib.chr_result_event(r, i, vview) == 0 then
       local v = vview[0]
       local actors = {}
@@ -345,9 +355,10 @@ function M.async_supported()
   return async_ok
 end
 
---- Annotates `text` on a libuv worker thread; `cb(doc, err)` runs later on
---- the main loop (a fast context: callers vim.schedule before touching the
---- editor). The engine is created here first, on the main thread.
+--- Annotates `text` on a libuv worker thread; `cb(handle, err)` runs later
+--- on the main loop (a fast context: callers vim.schedule before touching
+--- the editor). `handle.convert(hook)` gives the doc, `handle.free()` frees
+--- the C result. The engine is created here first, on the main thread.
 function M.annotate_async(text, o, cb)
   o = o or {}
   local lib = M.lib()
@@ -360,13 +371,22 @@ function M.annotate_async(text, o, cb)
       cb(nil, 'chronicle: annotate failed: ' .. tostring(msg))
       return
     end
-    local r = ffi.cast('chr_result *', ffi.cast('uintptr_t', raddr))
-    local ok, doc = pcall(take, lib, r)
-    if ok then
-      cb(doc, nil)
-    else
-      cb(nil, doc)
+    -- a handle, not a doc: the caller converts it on the main thread in
+    -- slices (convert(hook) may yield) and frees it; the GC frees it if the
+    -- caller drops it (a stale result)
+    local r = ffi.gc(ffi.cast('chr_result *', ffi.cast('uintptr_t', raddr)), lib.chr_result_free)
+    local handle = {}
+    function handle.convert(hook)
+      return convert(lib, r, hook)
     end
+    function handle.free()
+      if r ~= nil then
+        ffi.gc(r, nil)
+        lib.chr_result_free(r)
+        r = nil
+      end
+    end
+    cb(handle, nil)
   end)
   work:queue(text, o.dct or '', o.lang or '', M.paths.lib, state.cdef, addr)
 end
