@@ -9,7 +9,7 @@ local core = require('chronicle.core')
 local M = {}
 
 local function exists(path)
-  return vim.loop.fs_stat(path) ~= nil
+  return (vim.uv or vim.loop).fs_stat(path) ~= nil
 end
 
 function M.dir()
