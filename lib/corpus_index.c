@@ -57,7 +57,73 @@ void ix_file_clear(ix_file *f)
     free(f->evs);
     f->ments = NULL;
     f->evs = NULL;
+    f->blob = NULL;
+    f->blob_len = 0;
     f->nment = f->nev = 0;
+}
+
+/* mentions in a cache: per mention the entity, the start as a step from the
+ * previous start, the length, and the line as a step: small numbers, a byte
+ * or two each in LEB128 */
+static int put_varint(vec *out, uint32_t v)
+{
+    do {
+        uint8_t *b = vec_push(out);
+        if (!b)
+            return -1;
+        *b = (uint8_t)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return 0;
+}
+
+static const uint8_t *get_varint(const uint8_t *p, const uint8_t *end, uint32_t *v)
+{
+    uint32_t x = 0;
+    for (int shift = 0; p < end && shift < 35; shift += 7) {
+        uint8_t b = *p++;
+        x |= (uint32_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+int ix_encode_mentions(const ix_mention *m, uint32_t n, vec *out)
+{
+    uint32_t ps = 0, pl = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (put_varint(out, m[i].ent) < 0 || put_varint(out, m[i].start - ps) < 0 ||
+            put_varint(out, m[i].end - m[i].start) < 0 || put_varint(out, m[i].line - pl) < 0)
+            return -1;
+        ps = m[i].start;
+        pl = m[i].line;
+    }
+    return 0;
+}
+
+const ix_mention *ix_mentions(const ix_file *f, vec *tmp)
+{
+    if (f->ments || !f->nment)
+        return f->ments;
+    tmp->len = 0;
+    if (vec_reserve(tmp, f->nment) < 0)
+        return NULL;
+    const uint8_t *p = f->blob, *end = f->blob + f->blob_len;
+    uint32_t ps = 0, pl = 0;
+    for (uint32_t i = 0; i < f->nment && p; i++) {
+        uint32_t ent, ds, len, dl;
+        if (!(p = get_varint(p, end, &ent)) || !(p = get_varint(p, end, &ds)) ||
+            !(p = get_varint(p, end, &len)) || !(p = get_varint(p, end, &dl)))
+            break;
+        ix_mention *m = vec_push(tmp);
+        ps += ds;
+        pl += dl;
+        *m = (ix_mention){ent, ps, ps + len, pl};
+    }
+    return tmp->len == f->nment ? tmp->data : NULL;
 }
 
 static void set_message(chr_index *ix, const char *fmt, const char *a, const char *b)
@@ -94,6 +160,8 @@ chr_index *chr_index_open(const chr_engine *e, const char *cache_path, chr_error
     cpmap_init(&ix->by_path);
     cpmap_init(&ix->ent_by_id);
     cpmap_init(&ix->post_head);
+    cpmap_init(&ix->date_head);
+    cpmap_init(&ix->post_count);
     uv_mutex_init(&ix->mu);
     uv_cond_init(&ix->cond);
     ix->cache_path = cache_path && *cache_path ? strdup(cache_path) : NULL;
@@ -103,8 +171,12 @@ chr_index *chr_index_open(const chr_engine *e, const char *cache_path, chr_error
     }
     if (ix->cache_path) {
         char why[200];
-        if (ix_load(ix, why, sizeof why) < 0 && why[0])
-            snprintf(ix->prog.message, sizeof ix->prog.message, "cache not used (%s): rebuilding", why);
+        if (ix_load(ix, why, sizeof why) < 0) {
+            if (why[0])
+                snprintf(ix->prog.message, sizeof ix->prog.message, "cache not used (%s): rebuilding", why);
+        } else {
+            ix_build_postings(ix);
+        }
     }
     ix->prog.state = CHR_INDEX_IDLE;
     return ix;
@@ -377,6 +449,7 @@ static void after_cb(uv_work_t *req, int status)
         }
         ix->prog.generation++;
         ix->post_valid = 0;
+        ix->dirty = 1;
     }
     uv_mutex_unlock(&ix->mu);
     job_free(j);
@@ -438,6 +511,7 @@ static void consider(walker *w, const char *path, const struct stat *st)
         }
         ix->prog.files_skipped++;
         ix->prog.generation++;
+        ix->dirty = 1;
         uv_mutex_unlock(&ix->mu);
         return;
     }
@@ -562,6 +636,7 @@ static void revisit(uv_timer_t *t)
                     ix_file_clear(f);
                     ix->prog.generation++;
                     ix->post_valid = 0;
+                    ix->dirty = 1;
                 }
             }
             uv_mutex_unlock(&ix->mu);
@@ -639,24 +714,40 @@ static void finish_pass(chr_index *ix, int cancelled)
             if (f->alive && !f->seen) {
                 f->alive = 0;
                 ix_file_clear(f);
+                ix->dirty = 1;
             }
             f->seen = 0;
         }
-        ix->prog.generation++;
-        ix->post_valid = 0;
-        if (ix->cache_path) {
-            ix->prog.state = CHR_INDEX_SAVING;
-            chr_error err;
-            if (ix_save_locked(ix, &err) != CHR_OK)
-                snprintf(ix->prog.message, sizeof ix->prog.message, "%s", err.message);
+        if (ix->dirty) {
+            ix->prog.generation++;
+            ix->post_valid = 0;
         }
+        /* the postings now, so that the first query does not pay for them */
+        ix_build_postings(ix);
         ix->prog.state = ix->opt.watch ? CHR_INDEX_WATCHING : CHR_INDEX_READY;
     } else {
         ix->prog.state = CHR_INDEX_CANCELLED;
     }
+    /* the image of the cache is taken under the lock; queries go on while
+     * it is written (chr_index_free waits for the write) */
+    char *image = NULL;
+    size_t image_len = 0;
+    chr_error err;
+    if (!cancelled && ix->cache_path && ix->dirty &&
+        ix_serialize_locked(ix, &image, &image_len, &err) == CHR_OK)
+        ix->dirty = 0;
+    char *path = image ? strdup(ix->cache_path) : NULL;
     ix->first_pass_over = 1;
     uv_cond_broadcast(&ix->cond);
     uv_mutex_unlock(&ix->mu);
+    if (image && path && ix_write_file(path, image, image_len, &err) != CHR_OK) {
+        uv_mutex_lock(&ix->mu);
+        ix->dirty = 1;
+        snprintf(ix->prog.message, sizeof ix->prog.message, "%s", err.message);
+        uv_mutex_unlock(&ix->mu);
+    }
+    free(image);
+    free(path);
 }
 
 static void save_tick(uv_timer_t *t)
@@ -668,7 +759,7 @@ static void save_tick(uv_timer_t *t)
     ls->saving_due = 0;
     uv_mutex_lock(&ix->mu);
     chr_error err;
-    if (ix->cache_path && ix_save_locked(ix, &err) != CHR_OK)
+    if (ix->cache_path && ix->dirty && ix_save_locked(ix, &err) != CHR_OK)
         snprintf(ix->prog.message, sizeof ix->prog.message, "%s", err.message);
     uv_mutex_unlock(&ix->mu);
 }
@@ -777,8 +868,17 @@ int chr_index_start(chr_index *ix, const char *dir, const chr_index_options *opt
 {
     if (!ix || !dir)
         return CHR_ERR_ARG;
-    if (ix->thread_started)
-        return CHR_ERR_ARG; /* one pass per handle; open another for another folder */
+    if (ix->thread_started) {
+        /* another pass once the last one is over (not while watching) */
+        uv_mutex_lock(&ix->mu);
+        int busy = !ix->first_pass_over || ix->prog.state == CHR_INDEX_WATCHING;
+        uv_mutex_unlock(&ix->mu);
+        if (busy)
+            return CHR_ERR_ARG;
+        uv_thread_join(&ix->thread);
+        ix->thread_started = 0;
+        ix->cancel = 0;
+    }
     char real[PATH_MAX];
     if (!realpath(dir, real)) {
         snprintf(ix->prog.message, sizeof ix->prog.message, "cannot open folder %s: %s", dir, strerror(errno));
@@ -871,9 +971,12 @@ void chr_index_free(chr_index *ix)
     vec_free(&ix->files);
     vec_free(&ix->ents);
     vec_free(&ix->post);
+    free(ix->cache_buf);
     cpmap_free(&ix->by_path);
     cpmap_free(&ix->ent_by_id);
     cpmap_free(&ix->post_head);
+    cpmap_free(&ix->date_head);
+    cpmap_free(&ix->post_count);
     strtab_free(&ix->st);
     uv_cond_destroy(&ix->cond);
     uv_mutex_destroy(&ix->mu);

@@ -28,7 +28,9 @@ typedef struct ix_file {
     uint32_t dct, lang, reason; /* strtab; reason is why it was skipped, or "" */
     uint8_t skipped, alive, seen;
     uint32_t nment, nev;
-    ix_mention *ments;
+    ix_mention *ments;         /* decoded; or NULL with the mentions still encoded in blob */
+    const uint8_t *blob;       /* varint-encoded mentions inside ix->cache_buf */
+    uint32_t blob_len;
     ix_event *evs;
 } ix_file;
 
@@ -52,7 +54,11 @@ struct chr_index {
     unsigned long post_gen;
     int post_valid;
     cpmap post_head;           /* ent -> first posting */
+    cpmap date_head;           /* date strid -> first posting of that date */
+    cpmap post_count;          /* ent -> number of its postings */
     vec post;                  /* ix_posting */
+    int dirty;                 /* changed since the cache was written or read */
+    uint8_t *cache_buf;        /* the loaded cache: encoded mentions point into it */
     /* the background thread and its loop */
     chr_index_options opt;
     char exts[256];
@@ -74,6 +80,16 @@ typedef struct ix_posting {
 uint32_t ix_entity(chr_index *ix, const char *id, const char *name, int type);
 void ix_file_clear(ix_file *f);
 int ix_save_locked(chr_index *ix, chr_error *err);
+int ix_serialize_locked(chr_index *ix, char **out, size_t *outlen, chr_error *err);
+int ix_write_file(const char *path, const char *data, size_t len, chr_error *err);
+/* The mentions of a file, decoded when the cache left them encoded; NULL
+ * when out of memory. *tmp (initialised by the caller, sizeof(ix_mention))
+ * holds them in that case; free it after. */
+const ix_mention *ix_mentions(const ix_file *f, vec *tmp);
+/* Appends the varint encoding of mentions to out (0 or -1 on no memory). */
+int ix_encode_mentions(const ix_mention *m, uint32_t n, vec *out);
+/* postings for related-event queries (under the lock); 0 or -1 */
+int ix_build_postings(chr_index *ix);
 /* loads the cache; returns 0, or -1 with why (the index is left empty) */
 int ix_load(chr_index *ix, char *why, size_t whylen);
 uint64_t ix_engine_stamp(const chr_engine *e);

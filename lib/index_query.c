@@ -137,20 +137,23 @@ char *chr_index_entity(chr_index *ix, const char *q, size_t *len)
     cJSON_AddItemToObject(o, "entity", ent);
     cJSON *files = cJSON_CreateArray(), *events = cJSON_CreateArray();
     size_t total = 0;
+    vec tmp;
+    vec_init(&tmp, sizeof(ix_mention));
     for (size_t i = 0; i < ix->files.len; i++) {
         const ix_file *f = &VEC_AT(&ix->files, ix_file, i);
         if (!f->alive)
             continue;
         cJSON *ms = NULL;
-        for (uint32_t k = 0; k < f->nment; k++) {
-            if (f->ments[k].ent != (uint32_t)e)
+        const ix_mention *men = ix_mentions(f, &tmp);
+        for (uint32_t k = 0; men && k < f->nment; k++) {
+            if (men[k].ent != (uint32_t)e)
                 continue;
             if (!ms)
                 ms = cJSON_CreateArray();
             cJSON *m = cJSON_CreateObject();
-            cJSON_AddNumberToObject(m, "line", f->ments[k].line);
-            cJSON_AddNumberToObject(m, "start", f->ments[k].start);
-            cJSON_AddNumberToObject(m, "end", f->ments[k].end);
+            cJSON_AddNumberToObject(m, "line", men[k].line);
+            cJSON_AddNumberToObject(m, "start", men[k].start);
+            cJSON_AddNumberToObject(m, "end", men[k].end);
             cJSON_AddItemToArray(ms, m);
             total++;
         }
@@ -168,37 +171,59 @@ char *chr_index_entity(chr_index *ix, const char *q, size_t *len)
                 }
     }
     uv_mutex_unlock(&ix->mu);
+    vec_free(&tmp);
     cJSON_AddNumberToObject(o, "mentions", (double)total);
     cJSON_AddItemToObject(o, "files", files);
     cJSON_AddItemToObject(o, "events", events);
     return finish(o, len);
 }
 
-/* postings: for each entity, the events it acts in; rebuilt after changes */
-static int build_postings(chr_index *ix)
+/* postings: for each entity the events it acts in, and for each day the
+ * events on it; rebuilt after changes, under the lock */
+int ix_build_postings(chr_index *ix)
 {
     if (ix->post_valid)
         return 0;
     cpmap_free(&ix->post_head);
+    cpmap_free(&ix->date_head);
+    cpmap_free(&ix->post_count);
     cpmap_init(&ix->post_head);
+    cpmap_init(&ix->date_head);
+    cpmap_init(&ix->post_count);
     ix->post.len = 0;
     for (size_t i = 0; i < ix->files.len; i++) {
         const ix_file *f = &VEC_AT(&ix->files, ix_file, i);
         if (!f->alive)
             continue;
-        for (uint32_t k = 0; k < f->nev; k++)
-            for (int a = 0; a < f->evs[k].nactors; a++) {
-                uint32_t ent = f->evs[k].actors[a], head = UINT32_MAX;
-                cpmap_get(&ix->post_head, ent, &head);
+        for (uint32_t k = 0; k < f->nev; k++) {
+            const ix_event *v = &f->evs[k];
+            /* keys: entities as they are, days with the top bit set */
+            uint64_t keys[5];
+            int nk = 0;
+            for (int a = 0; a < v->nactors; a++)
+                keys[nk++] = v->actors[a];
+            if (strtab_len(&ix->st, v->date) >= 10 && strtab_get(&ix->st, v->date)[0] != 'X')
+                keys[nk++] = (1ULL << 40) | v->date;
+            for (int q = 0; q < nk; q++) {
+                cpmap *m = keys[q] >> 40 ? &ix->date_head : &ix->post_head;
+                uint32_t key = (uint32_t)keys[q], head = UINT32_MAX;
+                cpmap_get(m, key, &head);
                 ix_posting *p = vec_push(&ix->post);
                 if (!p)
                     return -1;
                 p->file = (uint32_t)i;
                 p->event = k;
                 p->next = head;
-                if (cpmap_put(&ix->post_head, ent, (uint32_t)(ix->post.len - 1)) < 0)
+                if (cpmap_put(m, key, (uint32_t)(ix->post.len - 1)) < 0)
                     return -1;
+                if (m == &ix->post_head) {
+                    uint32_t n = 0;
+                    cpmap_get(&ix->post_count, key, &n);
+                    if (cpmap_put(&ix->post_count, key, n + 1) < 0)
+                        return -1;
+                }
             }
+        }
     }
     ix->post_valid = 1;
     return 0;
@@ -221,13 +246,6 @@ typedef struct hit {
     int same_date;
     const char *date;
 } hit;
-
-static int hit_cmp(const void *x, const void *y)
-{
-    /* set by chr_index_related before sorting: the index being queried */
-    const hit *a = x, *b = y;
-    return a->file != b->file ? (a->file < b->file ? -1 : 1) : (a->event < b->event ? -1 : a->event > b->event);
-}
 
 static int hit_by_date(const void *x, const void *y)
 {
@@ -252,7 +270,7 @@ char *chr_index_related(chr_index *ix, const char *path, long line, size_t *len)
     cJSON_AddStringToObject(o, "path", key);
     cJSON_AddNumberToObject(o, "line", (double)line);
     uint32_t sid = strtab_find(&ix->st, key, strlen(key)), fi;
-    if (sid == UINT32_MAX || !cpmap_get(&ix->by_path, sid, &fi) || build_postings(ix) < 0) {
+    if (sid == UINT32_MAX || !cpmap_get(&ix->by_path, sid, &fi) || ix_build_postings(ix) < 0) {
         uv_mutex_unlock(&ix->mu);
         cJSON_AddNullToObject(o, "event");
         cJSON_AddItemToObject(o, "related", cJSON_CreateArray());
@@ -272,58 +290,58 @@ char *chr_index_related(chr_index *ix, const char *path, long line, size_t *len)
     }
     const ix_event *ev = &f->evs[anchor];
     cJSON_AddItemToObject(o, "event", event_json(ix, f, ev));
+    /* candidates: the day's events, then the events of the anchor's actors,
+     * the rarest actor first; an actor of very many events (the country a
+     * folder is about) adds its events only when nothing rarer did, and then
+     * only a few thousand: a query answers in milliseconds at any size */
+    enum { FANOUT = 4096 };
     vec hits;
     vec_init(&hits, sizeof(hit));
-    for (int a = 0; a < ev->nactors; a++) {
+    cpmap seen;
+    cpmap_init(&seen);
+    uint32_t order[4], cnt[4];
+    int na = ev->nactors;
+    for (int a = 0; a < na; a++) {
+        order[a] = ev->actors[a];
+        cnt[a] = 0;
+        cpmap_get(&ix->post_count, order[a], &cnt[a]);
+    }
+    for (int a = 1; a < na; a++) /* insertion sort by count */
+        for (int b = a; b > 0 && cnt[b] < cnt[b - 1]; b--) {
+            uint32_t t = cnt[b]; cnt[b] = cnt[b - 1]; cnt[b - 1] = t;
+            t = order[b]; order[b] = order[b - 1]; order[b - 1] = t;
+        }
+    for (int src = -1; src < na; src++) {
         uint32_t p;
-        if (!cpmap_get(&ix->post_head, ev->actors[a], &p))
+        cpmap *m = src < 0 ? &ix->date_head : &ix->post_head;
+        uint32_t pkey = src < 0 ? ev->date : order[src];
+        if (src >= 0 && cnt[src] > FANOUT && hits.len)
+            break;
+        if (!cpmap_get(m, pkey, &p))
             continue;
-        for (; p != UINT32_MAX; p = VEC_AT(&ix->post, ix_posting, p).next) {
+        for (size_t taken = 0; p != UINT32_MAX && taken < 4 * FANOUT;
+             p = VEC_AT(&ix->post, ix_posting, p).next, taken++) {
             const ix_posting *ps = &VEC_AT(&ix->post, ix_posting, p);
-            if (ps->file == fi && ps->event == (uint32_t)anchor)
+            uint32_t v;
+            uint64_t k = (uint64_t)ps->file << 24 | ps->event;
+            if ((ps->file == fi && ps->event == (uint32_t)anchor) || cpmap_get(&seen, k, &v))
                 continue;
             hit *h = vec_push(&hits);
-            if (!h)
+            if (!h || cpmap_put(&seen, k, 1) < 0)
                 break;
             h->file = ps->file;
             h->event = ps->event;
-            h->shared = 1;
         }
     }
-    /* one hit per event, counting the actors it shares */
-    if (hits.len > 1)
-        qsort(hits.data, hits.len, sizeof(hit), hit_cmp);
-    size_t w = 0;
+    cpmap_free(&seen);
+    const char *d0 = S(ix, ev->date);
     for (size_t i = 0; i < hits.len; i++) {
         hit *h = &VEC_AT(&hits, hit, i);
-        if (w && VEC_AT(&hits, hit, w - 1).file == h->file && VEC_AT(&hits, hit, w - 1).event == h->event) {
-            VEC_AT(&hits, hit, w - 1).shared++;
-            continue;
-        }
-        VEC_AT(&hits, hit, w++) = *h;
-    }
-    hits.len = w;
-    /* and the events of the same day, whoever acts in them */
-    const char *d0 = S(ix, ev->date);
-    if (strlen(d0) >= 10 && d0[0] != 'X') {
-        for (size_t i = 0; i < ix->files.len; i++) {
-            const ix_file *of = &VEC_AT(&ix->files, ix_file, i);
-            for (uint32_t k = 0; of->alive && k < of->nev; k++) {
-                if (of->evs[k].date != ev->date || (i == fi && k == (uint32_t)anchor))
-                    continue;
-                size_t j = 0;
-                while (j < hits.len && !(VEC_AT(&hits, hit, j).file == i && VEC_AT(&hits, hit, j).event == k))
-                    j++;
-                if (j < hits.len)
-                    continue;
-                hit *h = vec_push(&hits);
-                if (!h)
-                    break;
-                h->file = (uint32_t)i;
-                h->event = k;
-                h->shared = 0;
-            }
-        }
+        const ix_event *hv = &VEC_AT(&ix->files, ix_file, h->file).evs[h->event];
+        h->shared = 0;
+        for (int a = 0; a < hv->nactors; a++)
+            for (int b = 0; b < na; b++)
+                h->shared += hv->actors[a] == ev->actors[b];
     }
     for (size_t i = 0; i < hits.len; i++) {
         hit *h = &VEC_AT(&hits, hit, i);

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { SCHEMA = 1 };
+enum { SCHEMA = 2 };
 static const char MAGIC[8] = {'C', 'H', 'R', 'I', 'D', 'X', '\r', '\n'};
 
 typedef struct buf {
@@ -50,6 +50,17 @@ static void put32(buf *b, uint32_t v)
     put(b, c, 4);
 }
 
+static void putv(buf *b, uint32_t v)
+{
+    unsigned char c[5];
+    int n = 0;
+    do {
+        c[n++] = (unsigned char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    put(b, c, (size_t)n);
+}
+
 static void put64(buf *b, uint64_t v)
 {
     put32(b, (uint32_t)v);
@@ -66,68 +77,78 @@ static uint64_t fnv(const char *s, size_t n)
     return h;
 }
 
-int ix_save_locked(chr_index *ix, chr_error *err)
+/* the whole cache file in memory: header + payload (under the lock) */
+int ix_serialize_locked(chr_index *ix, char **out, size_t *outlen, chr_error *err)
 {
-    if (!ix->cache_path)
-        return CHR_OK;
     buf b = {0};
     uint32_t root = ix->root ? strtab_intern(&ix->st, ix->root, strlen(ix->root)) : 0;
     if (root == UINT32_MAX)
         root = 0;
     /* strings */
-    put32(&b, (uint32_t)ix->st.strs.len);
+    putv(&b, (uint32_t)ix->st.strs.len);
     for (uint32_t i = 0; i < ix->st.strs.len; i++) {
-        put32(&b, strtab_len(&ix->st, i));
+        putv(&b, strtab_len(&ix->st, i));
         put(&b, strtab_get(&ix->st, i), strtab_len(&ix->st, i));
     }
-    put32(&b, root);
+    putv(&b, root);
     /* entities */
-    put32(&b, (uint32_t)ix->ents.len);
+    putv(&b, (uint32_t)ix->ents.len);
     for (size_t i = 0; i < ix->ents.len; i++) {
         const ix_ent *en = &VEC_AT(&ix->ents, ix_ent, i);
-        put32(&b, en->id);
-        put32(&b, en->name);
-        put32(&b, en->type);
+        putv(&b, en->id);
+        putv(&b, en->name);
+        putv(&b, en->type);
     }
     /* files that still exist */
     uint32_t alive = 0;
     for (size_t i = 0; i < ix->files.len; i++)
         alive += VEC_AT(&ix->files, ix_file, i).alive;
-    put32(&b, alive);
-    for (size_t i = 0; i < ix->files.len; i++) {
+    putv(&b, alive);
+    vec enc;
+    vec_init(&enc, 1);
+    for (size_t i = 0; i < ix->files.len && !b.bad; i++) {
         const ix_file *f = &VEC_AT(&ix->files, ix_file, i);
         if (!f->alive)
             continue;
-        put32(&b, f->path);
+        putv(&b, f->path);
         put64(&b, f->size);
         put64(&b, (uint64_t)f->mtime_ns);
         put64(&b, f->hash);
-        put32(&b, f->dct);
-        put32(&b, f->lang);
-        put32(&b, f->reason);
-        put32(&b, f->skipped);
-        put32(&b, f->nment);
-        for (uint32_t k = 0; k < f->nment; k++) {
-            put32(&b, f->ments[k].ent);
-            put32(&b, f->ments[k].start);
-            put32(&b, f->ments[k].end);
-            put32(&b, f->ments[k].line);
+        putv(&b, f->dct);
+        putv(&b, f->lang);
+        putv(&b, f->reason);
+        putv(&b, f->skipped);
+        putv(&b, f->nment);
+        /* mentions stay encoded: decoded on demand by entity queries */
+        if (f->ments) {
+            enc.len = 0;
+            if (ix_encode_mentions(f->ments, f->nment, &enc) < 0)
+                b.bad = 1;
+            putv(&b, (uint32_t)enc.len);
+            put(&b, enc.data, enc.len);
+        } else {
+            putv(&b, f->blob_len);
+            put(&b, f->blob, f->blob_len);
         }
-        put32(&b, f->nev);
+        putv(&b, f->nev);
+        uint32_t ps = 0, pl = 0;
         for (uint32_t k = 0; k < f->nev; k++) {
             const ix_event *v = &f->evs[k];
-            put32(&b, v->start);
-            put32(&b, v->end);
-            put32(&b, v->line);
-            put32(&b, v->date);
-            put32(&b, v->type);
-            put32(&b, v->label);
-            put32(&b, v->trigger);
-            put32(&b, (uint32_t)v->status | (uint32_t)v->nactors << 8);
+            putv(&b, v->start - ps);
+            putv(&b, v->end - v->start);
+            putv(&b, v->line - pl);
+            putv(&b, v->date);
+            putv(&b, v->type);
+            putv(&b, v->label);
+            putv(&b, v->trigger);
+            putv(&b, (uint32_t)v->status | (uint32_t)v->nactors << 2);
             for (int a = 0; a < v->nactors; a++)
-                put32(&b, v->actors[a]);
+                putv(&b, v->actors[a]);
+            ps = v->start;
+            pl = v->line;
         }
     }
+    vec_free(&enc);
     if (b.bad) {
         free(b.p);
         if (err) {
@@ -143,39 +164,69 @@ int ix_save_locked(chr_index *ix, chr_error *err)
     put64(&h, ix_engine_stamp(ix->e));
     put64(&h, b.len);
     put64(&h, fnv(b.p, b.len));
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", ix->cache_path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int ok = fd >= 0 && !h.bad;
-    const buf *parts[2] = {&h, &b};
-    for (int k = 0; ok && k < 2; k++) {
-        size_t off = 0;
-        while (off < parts[k]->len) {
-            ssize_t w = write(fd, parts[k]->p + off, parts[k]->len - off);
-            if (w <= 0) {
-                ok = 0;
-                break;
-            }
-            off += (size_t)w;
+    put(&h, b.p, b.len);
+    free(b.p);
+    if (h.bad) {
+        free(h.p);
+        if (err) {
+            err->code = CHR_ERR_NOMEM;
+            snprintf(err->message, sizeof err->message, "out of memory writing the index cache");
         }
+        return CHR_ERR_NOMEM;
     }
-    int e = errno;
+    *out = h.p;
+    *outlen = h.len;
+    return CHR_OK;
+}
+
+/* temporary file, fsync, rename: a crash leaves the old file or the new one */
+int ix_write_file(const char *path, const char *data, size_t len, chr_error *err)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int ok = fd >= 0, e = errno;
+    size_t off = 0;
+    while (ok && off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w <= 0) {
+            e = errno;
+            ok = 0;
+            break;
+        }
+        off += (size_t)w;
+    }
     if (fd >= 0) {
-        ok = ok && fsync(fd) == 0;
-        ok = close(fd) == 0 && ok;
+        if (ok && fsync(fd) != 0)
+            ok = 0, e = errno;
+        if (close(fd) != 0 && ok)
+            ok = 0, e = errno;
     }
-    ok = ok && rename(tmp, ix->cache_path) == 0;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0, e = errno;
     if (!ok) {
-        e = errno ? errno : e;
         unlink(tmp);
         if (err) {
             err->code = CHR_ERR_IO;
-            snprintf(err->message, sizeof err->message, "cannot write %s: %s", ix->cache_path, strerror(e));
+            snprintf(err->message, sizeof err->message, "cannot write %s: %s", path, strerror(e));
         }
     }
-    free(b.p);
-    free(h.p);
     return ok ? CHR_OK : CHR_ERR_IO;
+}
+
+int ix_save_locked(chr_index *ix, chr_error *err)
+{
+    if (!ix->cache_path)
+        return CHR_OK;
+    char *data;
+    size_t len;
+    int r = ix_serialize_locked(ix, &data, &len, err);
+    if (r == CHR_OK)
+        r = ix_write_file(ix->cache_path, data, len, err);
+    free(data);
+    if (r == CHR_OK)
+        ix->dirty = 0;
+    return r;
 }
 
 typedef struct rd {
@@ -193,6 +244,23 @@ static uint32_t get32(rd *r)
     const unsigned char *c = r->p + r->off;
     r->off += 4;
     return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;
+}
+
+static uint32_t getv(rd *r)
+{
+    uint32_t x = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+        if (r->off >= r->len) {
+            r->bad = 1;
+            return 0;
+        }
+        unsigned char b = r->p[r->off++];
+        x |= (uint32_t)(b & 0x7F) << shift;
+        if (!(b & 0x80))
+            return x;
+    }
+    r->bad = 1;
+    return 0;
 }
 
 static uint64_t get64(rd *r)
@@ -266,9 +334,9 @@ int ix_load(chr_index *ix, char *why, size_t whylen)
         return -1;
     }
     rd r = {data + h.off, (size_t)plen, 0, 0};
-    uint32_t ns = get32(&r);
+    uint32_t ns = getv(&r);
     for (uint32_t i = 0; i < ns && !r.bad; i++) {
-        uint32_t len = get32(&r);
+        uint32_t len = getv(&r);
         if (r.off + len > r.len) {
             r.bad = 1;
             break;
@@ -278,11 +346,11 @@ int ix_load(chr_index *ix, char *why, size_t whylen)
             r.bad = 1; /* strings are unique and in order */
         r.off += len;
     }
-    uint32_t root = get32(&r);
+    uint32_t root = getv(&r);
     (void)root;
-    uint32_t ne = get32(&r);
+    uint32_t ne = getv(&r);
     for (uint32_t i = 0; i < ne && !r.bad; i++) {
-        uint32_t id = get32(&r), name = get32(&r), type = get32(&r);
+        uint32_t id = getv(&r), name = getv(&r), type = getv(&r);
         if (id >= ns || name >= ns || type > ENT_ORG) {
             r.bad = 1;
             break;
@@ -290,49 +358,40 @@ int ix_load(chr_index *ix, char *why, size_t whylen)
         if (ix_entity(ix, strtab_get(&ix->st, id), strtab_get(&ix->st, name), (int)type) != i)
             r.bad = 1;
     }
-    uint32_t nf = get32(&r);
+    uint32_t nf = getv(&r);
+    if (!r.bad && (vec_reserve(&ix->files, nf) < 0 || cpmap_reserve(&ix->by_path, nf) < 0))
+        r.bad = 1;
     for (uint32_t i = 0; i < nf && !r.bad; i++) {
         ix_file *fl = vec_push(&ix->files);
         if (!fl) {
             r.bad = 1;
             break;
         }
-        fl->path = get32(&r);
+        fl->path = getv(&r);
         fl->size = get64(&r);
         fl->mtime_ns = (int64_t)get64(&r);
         fl->hash = get64(&r);
-        fl->dct = get32(&r);
-        fl->lang = get32(&r);
-        fl->reason = get32(&r);
-        fl->skipped = (uint8_t)get32(&r);
+        fl->dct = getv(&r);
+        fl->lang = getv(&r);
+        fl->reason = getv(&r);
+        fl->skipped = (uint8_t)getv(&r);
         fl->alive = 1;
         if (fl->path >= ns || fl->dct >= ns || fl->lang >= ns || fl->reason >= ns ||
             cpmap_put(&ix->by_path, fl->path, (uint32_t)(ix->files.len - 1)) < 0) {
             r.bad = 1;
             break;
         }
-        uint32_t nm = get32(&r);
-        if (nm > (r.len - r.off) / 16) {
+        fl->nment = getv(&r);
+        uint32_t blen = getv(&r);
+        if (r.bad || blen > r.len - r.off || fl->nment > blen) {
             r.bad = 1;
             break;
         }
-        fl->ments = nm ? malloc(nm * sizeof *fl->ments) : NULL;
-        if (nm && !fl->ments) {
-            r.bad = 1;
-            break;
-        }
-        for (uint32_t k = 0; k < nm; k++) {
-            ix_mention *m = &fl->ments[k];
-            m->ent = get32(&r);
-            m->start = get32(&r);
-            m->end = get32(&r);
-            m->line = get32(&r);
-            if (m->ent >= ne)
-                r.bad = 1;
-        }
-        fl->nment = nm;
-        uint32_t nv = get32(&r);
-        if (nv > (r.len - r.off) / 32) {
+        fl->blob = r.p + r.off; /* stays valid: the buffer is kept */
+        fl->blob_len = blen;
+        r.off += blen;
+        uint32_t nv = getv(&r);
+        if (nv > (r.len - r.off) / 9) {
             r.bad = 1;
             break;
         }
@@ -341,36 +400,41 @@ int ix_load(chr_index *ix, char *why, size_t whylen)
             r.bad = 1;
             break;
         }
+        uint32_t ps = 0, pl = 0;
         for (uint32_t k = 0; k < nv && !r.bad; k++) {
             ix_event *v = &fl->evs[k];
-            v->start = get32(&r);
-            v->end = get32(&r);
-            v->line = get32(&r);
-            v->date = get32(&r);
-            v->type = get32(&r);
-            v->label = get32(&r);
-            v->trigger = get32(&r);
-            uint32_t sa = get32(&r);
-            v->status = (uint8_t)sa;
-            v->nactors = (uint8_t)(sa >> 8);
+            ps += getv(&r);
+            v->start = ps;
+            v->end = ps + getv(&r);
+            pl += getv(&r);
+            v->line = pl;
+            v->date = getv(&r);
+            v->type = getv(&r);
+            v->label = getv(&r);
+            v->trigger = getv(&r);
+            uint32_t sa = getv(&r);
+            v->status = (uint8_t)(sa & 3);
+            v->nactors = (uint8_t)(sa >> 2);
             if (v->nactors > 4 || v->date >= ns || v->type >= ns || v->label >= ns || v->trigger >= ns) {
                 r.bad = 1;
                 break;
             }
             for (int a = 0; a < v->nactors; a++)
-                if ((v->actors[a] = get32(&r)) >= ne)
+                if ((v->actors[a] = getv(&r)) >= ne)
                     r.bad = 1;
         }
         fl->nev = nv;
     }
     if (!r.bad && r.off != r.len)
         r.bad = 1;
-    free(data);
     if (r.bad) {
+        free(data);
         reset(ix);
         snprintf(why, whylen, "damaged (structure)");
         return -1;
     }
+    free(ix->cache_buf);
+    ix->cache_buf = data; /* encoded mentions point into it */
     ix->prog.generation++;
     return 0;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages chronicle builds and tests with, when missing.
 set -e
-PKGS="gcc make pkg-config libcjson-dev libpcre2-dev libuv1-dev neovim luajit python3 unicode-data iso-codes tmux"
+PKGS="gcc make pkg-config libcjson-dev libpcre2-dev libuv1-dev neovim luajit lua5.1 lua5.2 python3 unicode-data iso-codes tmux"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -208,7 +208,9 @@ typedef struct chr_index_progress {
  * schema, another engine data set, or one that fails its checksum is not
  * trusted: the index starts empty and is rebuilt. */
 chr_index *chr_index_open(const chr_engine *engine, const char *cache_path, chr_error *err);
-/* Starts indexing dir (recursively) in the background. */
+/* Starts indexing dir (recursively) in the background. Once a pass is over
+ * (and the index is not watching), calling it again re-scans: only what
+ * changed is read again. */
 int chr_index_start(chr_index *ix, const char *dir, const chr_index_options *opt);
 int chr_index_progress_get(chr_index *ix, chr_index_progress *out);
 int chr_index_cancel(chr_index *ix);
