@@ -2,6 +2,8 @@
 # make bench: throughput and latency of annotate, side by side with peers.
 set -e
 cd "$(dirname "$0")/.."
+# the peers and the timer, from Debian
+sh tests/install-deps.sh hyperfine python3-jieba python3-dateparser || echo "(could not install the peers: their figures are skipped)"
 CORPUS=${CHRONICLE_CORPUS:-../shared/corpus/dev}
 [ -d "$CORPUS" ] || CORPUS=samples
 mkdir -p build/bench
@@ -47,6 +49,9 @@ print('chronicle (zh files): entity relaxed F1 %.3f (P %.3f R %.3f)' % (s[2], s[
         echo "  jieba missing (apt-get install python3-jieba)"
     fi
 fi
+echo
+echo "== the Neovim plugin"
+[ -f bench/nvim_bench.sh ] && sh bench/nvim_bench.sh || echo "  (bench/nvim_bench.sh missing)"
 echo
 echo "== peers on the same documents"
 if /usr/bin/python3 -c 'import dateparser' 2>/dev/null; then
