@@ -254,35 +254,47 @@ static rp resolve_point(const tx_point *p, size_t line, const tx_clock *c, const
     return r;
 }
 
+/* zero-padded digits (or X's when v is out of range): values are built by
+ * hand because they are made for every date of a document */
+static char *digits(char *o, int v, int width, int max)
+{
+    if (v < 0 || v > max) {
+        for (int i = 0; i < width; i++)
+            *o++ = 'X';
+        return o;
+    }
+    for (int i = width - 1; i >= 0; i--) {
+        o[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return o + width;
+}
+
 static void put_time(char *v, size_t n, const tx_point *p)
 {
     size_t k = strlen(v);
+    if (k + 10 > n)
+        return;
+    char *o = v + k;
     if (p->hour >= 0) {
-        if (p->second >= 0)
-            snprintf(v + k, n - k, "T%02d:%02d:%02d", p->hour, p->minute < 0 ? 0 : p->minute,
-                     p->second);
-        else
-            snprintf(v + k, n - k, "T%02d:%02d", p->hour, p->minute < 0 ? 0 : p->minute);
+        *o++ = 'T';
+        o = digits(o, p->hour, 2, 99);
+        *o++ = ':';
+        o = digits(o, p->minute < 0 ? 0 : p->minute, 2, 99);
+        if (p->second >= 0) {
+            *o++ = ':';
+            o = digits(o, p->second, 2, 99);
+        }
     } else if (p->pod[0]) {
-        snprintf(v + k, n - k, "T%s", p->pod);
+        *o++ = 'T';
+        *o++ = p->pod[0];
+        *o++ = p->pod[1];
     }
+    *o = '\0';
 }
 
 static void format_point(char *v, size_t n, const tx_point *p, const rp *r)
 {
-    char y[8], m[4], d[4];
-    if (r->y < 0 || r->y > 9999)
-        strcpy(y, "XXXX");
-    else
-        snprintf(y, sizeof y, "%04d", r->y);
-    if (r->m < 0 || r->m > 12)
-        strcpy(m, "XX");
-    else
-        snprintf(m, sizeof m, "%02d", r->m);
-    if (r->d < 0 || r->d > 31)
-        strcpy(d, "XX");
-    else
-        snprintf(d, sizeof d, "%02d", r->d);
     switch (p->gran) {
     case G_CENTURY:
         if (p->century >= 0)
@@ -296,25 +308,33 @@ static void format_point(char *v, size_t n, const tx_point *p, const rp *r)
         else
             snprintf(v, n, "XXX");
         return;
-    case G_YEAR:
-        snprintf(v, n, "%s", y);
-        break;
-    case G_SUB:
-        snprintf(v, n, "%s-%s", y, p->sub);
-        break;
-    case G_MONTH:
-        snprintf(v, n, "%s-%s", y, m);
-        break;
-    case G_WEEK:
+    case G_WEEK: {
+        char y[8];
+        *digits(y, r->y, 4, 9999) = '\0';
         if (r->w > 0)
             snprintf(v, n, "%s-W%02d%s", y, r->w, p->sub[0] ? "-WE" : "");
         else
             snprintf(v, n, "%s-WXX%s", y, p->sub[0] ? "-WE" : "");
-        break;
+        put_time(v, n, p);
+        return;
+    }
     default:
-        snprintf(v, n, "%s-%s-%s", y, m, d);
         break;
     }
+    char *o = digits(v, r->y, 4, 9999); /* n is 32: room for the longest value */
+    if (p->gran == G_SUB) {
+        *o++ = '-';
+        *o++ = p->sub[0];
+        *o++ = p->sub[1];
+    } else if (p->gran >= G_MONTH) {
+        *o++ = '-';
+        o = digits(o, r->m < 1 ? -1 : r->m, 2, 12);
+        if (p->gran == G_DAY) {
+            *o++ = '-';
+            o = digits(o, r->d < 1 ? -1 : r->d, 2, 31);
+        }
+    }
+    *o = '\0';
     put_time(v, n, p);
 }
 

@@ -285,8 +285,7 @@ chr_engine *chr_engine_new(const char *data_dir, chr_error *err)
         set_err(err, CHR_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if (!(e->markup_re = markup_compile(msg, sizeof msg)) ||
-        !(e->dateline_re = dct_compile(msg, sizeof msg))) {
+    if (!(e->dateline_re = dct_compile(msg, sizeof msg))) {
         set_err(err, CHR_ERR_DATA, "%s", msg);
         goto fail;
     }
@@ -311,7 +310,6 @@ void chr_engine_free(chr_engine *e)
     entity_engine_free(e);
     free(e->t2s_bmp);
     start_filter_free(&e->starts);
-    pcre2_code_free(e->markup_re);
     pcre2_code_free(e->dateline_re);
     free(e);
 }

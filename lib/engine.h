@@ -28,7 +28,6 @@ struct chr_engine {
     uint8_t zh_title_first[0x10000 / 8]; /* first characters of Chinese titles */
     cpmap zh_title_pairs;                /* their first two characters */
     uint8_t abbrev_bits[0x10000 / 8];    /* the abbreviation characters */
-    pcre2_code *markup_re;   /* candidates for non-prose markup */
     pcre2_code *dateline_re; /* dates in header lines */
     start_filter starts;     /* where a date expression can begin */
 };

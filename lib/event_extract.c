@@ -137,9 +137,13 @@ static int sentence_end_at(const chr_text *t, size_t p, size_t *len)
     return 0;
 }
 
-static void sentence_of(const chr_text *t, size_t p, size_t *s0, size_t *s1)
+/* floor: no sentence starts before it (the end of the previous sentence
+ * found, as triggers come in order) */
+static void sentence_of(const chr_text *t, size_t p, size_t floor, size_t *s0, size_t *s1)
 {
     size_t a = p, lim = p > LOOK ? p - LOOK : 0, n;
+    if (lim < floor)
+        lim = floor;
     while (a > lim) {
         size_t q = utf8_prev(t->norm, a);
         if (sentence_end_at(t, q, &n)) {
@@ -180,13 +184,26 @@ static void clause_of(const chr_text *t, size_t s0, size_t s1, size_t a, size_t 
     *c1 = y;
 }
 
+/* Whether fold[a..b) contains one of words: one pass over the range, with a
+ * comparison only where a byte opens some word (clauses are short and the
+ * lists small, so this beats a substring search per word). */
 static int has_word(const chr_text *t, size_t a, size_t b, const char *const *words)
 {
     if (b <= a)
         return 0;
+    unsigned char first[256] = {0};
     for (int i = 0; words[i]; i++)
-        if (memmem(t->fold + a, b - a, words[i], strlen(words[i])))
-            return 1;
+        first[(unsigned char)words[i][0]] = 1;
+    const char *f = t->fold;
+    for (size_t p = a; p < b; p++) {
+        if (!first[(unsigned char)f[p]])
+            continue;
+        for (int i = 0; words[i]; i++) {
+            size_t n = strlen(words[i]);
+            if (words[i][0] == f[p] && p + n <= b && !memcmp(f + p, words[i], n))
+                return 1;
+        }
+    }
     return 0;
 }
 
@@ -318,7 +335,7 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
     size_t li = 0, p = 0, n, ti = 0;
     long running = -1;       /* last usable date before p */
     long prev_event = -1;
-    size_t ei = 0;
+    size_t ei = 0, cs0 = 0, cs1 = 0;
     gaz_hit hits[8];
     while ((p = gaz_seek(&lx->gaz, t->fold, t->len, p)) < t->len) {
         while (li + 1 < t->lines.len && ls[li].end < p)
@@ -372,7 +389,14 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             ti++;
         }
         size_t s0, s1, c0, c1;
-        sentence_of(t, p, &s0, &s1);
+        if (p >= cs0 && p < cs1) {
+            s0 = cs0; /* the same sentence as the last trigger */
+            s1 = cs1;
+        } else {
+            sentence_of(t, p, cs1, &s0, &s1);
+            cs0 = s0;
+            cs1 = s1;
+        }
         clause_of(t, s0, s1, p, end, &c0, &c1);
         ev_found ev;
         memset(&ev, 0, sizeof ev);

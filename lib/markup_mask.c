@@ -5,33 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The pattern only finds where markup may start; the shape of each construct
- * (nested parentheses in wiki URLs, escapes) is then followed by hand. */
-static const char markup_pattern[] =
-    "\\]\\("                              /* inline link or image target */
-    "|\\[\\["                             /* notes-vault link */
-    "|<!--"                               /* HTML comment */
-    "|</?[A-Za-z][A-Za-z0-9]*(?=[\\s/>])" /* HTML tag */
-    "|://|www\\."                         /* bare URL (scheme found by looking back) */
-    "|\\\\?\\[\\d{1,3}\\\\?\\]";          /* footnote mark [12] or \\[12\\] */
-
-void *markup_compile(char *errbuf, size_t errlen)
-{
-    int code;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)markup_pattern, PCRE2_ZERO_TERMINATED, 0,
-                                   &code, &off, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[200];
-        pcre2_get_error_message(code, msg, sizeof msg);
-        snprintf(errbuf, errlen, "markup pattern: %s at %zu", (char *)msg, (size_t)off);
-        return NULL;
-    }
-    /* JIT is an optimisation: without it (an unsupported CPU) matching still works. */
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
-}
-
 static int add(vec *m, size_t a, size_t b)
 {
     if (b <= a)
@@ -165,22 +138,72 @@ static int cmp_span(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* Where markup may start, checked by hand at the few bytes that can open it
+ * (] [ < : w \): one table lookup per byte over the whole text. Returns the
+ * end of the opener (like a regular expression match) or 0. */
+static size_t opener_at(const char *s, size_t len, size_t p)
+{
+    char c = s[p];
+    switch (c) {
+    case ']':
+        return p + 1 < len && s[p + 1] == '(' ? p + 2 : 0;
+    case '[': {
+        if (p + 1 < len && s[p + 1] == '[')
+            return p + 2;
+        size_t q = p + 1, d = 0;
+        while (q < len && s[q] >= '0' && s[q] <= '9' && d < 4)
+            q++, d++;
+        if (d >= 1 && d <= 3) {
+            if (q < len && s[q] == ']')
+                return q + 1;
+            if (q + 1 < len && s[q] == '\\' && s[q + 1] == ']')
+                return q + 2;
+        }
+        return 0;
+    }
+    case '\\':
+        return p + 1 < len && s[p + 1] == '[' && opener_at(s, len, p + 1) ? opener_at(s, len, p + 1) : 0;
+    case '<': {
+        if (p + 3 < len && !memcmp(s + p, "<!--", 4))
+            return p + 4;
+        size_t q = p + 1;
+        if (q < len && s[q] == '/')
+            q++;
+        if (q >= len || !((s[q] | 32) >= 'a' && (s[q] | 32) <= 'z'))
+            return 0;
+        while (q < len && (((s[q] | 32) >= 'a' && (s[q] | 32) <= 'z') || (s[q] >= '0' && s[q] <= '9')))
+            q++;
+        return q < len && (s[q] == ' ' || s[q] == '\t' || s[q] == '\n' || s[q] == '/' || s[q] == '>') ? q : 0;
+    }
+    case ':':
+        return p + 2 < len && s[p + 1] == '/' && s[p + 2] == '/' ? p + 3 : 0;
+    case 'w':
+        return p + 3 < len && !memcmp(s + p, "www.", 4) ? p + 4 : 0;
+    default:
+        return 0;
+    }
+}
+
 int markup_find(const struct chr_engine *e, const char *s, size_t len, vec *m)
 {
     size_t body;
+    (void)e;
     if (front_matter(s, len, m, &body) < 0)
         return CHR_ERR_NOMEM;
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(e->markup_re, NULL);
-    if (!md)
-        return CHR_ERR_NOMEM;
+    static const unsigned char CAND[256] = {[']'] = 1, ['['] = 1, ['<'] = 1, [':'] = 1, ['w'] = 1,
+                                            ['\\'] = 1};
     size_t p = 0;
     int rc = CHR_OK;
     while (p < len) {
-        int r = pcre2_match(e->markup_re, (PCRE2_SPTR)s, len, p, 0, md, NULL);
-        if (r < 0)
+        while (p < len && !CAND[(unsigned char)s[p]])
+            p++;
+        if (p >= len)
             break;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        size_t a = ov[0], b = ov[1];
+        size_t b = opener_at(s, len, p), a = p;
+        if (!b) {
+            p++;
+            continue;
+        }
         size_t next = b > a ? b : a + 1;
         char c = s[a];
         if (c == ']') {
@@ -242,7 +265,6 @@ int markup_find(const struct chr_engine *e, const char *s, size_t len, vec *m)
         }
         p = next;
     }
-    pcre2_match_data_free(md);
     (void)body;
     if (m->len > 1) {
         qsort(m->data, m->len, sizeof(byte_span), cmp_span);
@@ -260,6 +282,5 @@ int markup_find(const struct chr_engine *e, const char *s, size_t len, vec *m)
     }
     return rc;
 nomem:
-    pcre2_match_data_free(md);
     return CHR_ERR_NOMEM;
 }

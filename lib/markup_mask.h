@@ -7,8 +7,6 @@
 #include "vec.h"
 struct chr_engine;
 
-/* Compiles the candidate pattern (PCRE2, JIT when available). NULL on error. */
-void *markup_compile(char *errbuf, size_t errlen);
 /* Fills masks (byte_span, sorted, merged). Returns 0 or a negative chr_status. */
 int markup_find(const struct chr_engine *e, const char *s, size_t len, vec *masks);
 #endif

@@ -308,25 +308,38 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
             p++;
             continue;
         }
-        /* Chinese characters that need no folding: copied as they are */
-        if (c0 >= 0xE4 && c0 <= 0xE9 && p + 2 < len && ((unsigned char)s[p + 1] & 0xC0) == 0x80 &&
-            ((unsigned char)s[p + 2] & 0xC0) == 0x80) {
-            uint32_t c3 = ((uint32_t)(c0 & 0x0F) << 12) | ((uint32_t)(s[p + 1] & 0x3F) << 6) |
-                          (uint32_t)(s[p + 2] & 0x3F);
-            if (c3 >= 0x4E00 && !((e->trad_bits[c3 >> 3] >> (c3 & 7)) & 1)) {
-                if (reserve(&b, 3) < 0 || note_segment(&b, p) < 0)
+        /* a run of Chinese characters that need no folding: copied in one go */
+        if (c0 >= 0xE4 && c0 <= 0xE9) {
+            size_t q = p, lim = next_mask < len ? next_mask : len;
+            uint32_t cjk = 0, simp = 0, c3 = 0;
+            while (q + 2 < lim) {
+                unsigned char u0 = (unsigned char)s[q], u1 = (unsigned char)s[q + 1],
+                              u2 = (unsigned char)s[q + 2];
+                if (u0 < 0xE4 || u0 > 0xE9 || (u1 & 0xC0) != 0x80 || (u2 & 0xC0) != 0x80)
+                    break;
+                uint32_t c = ((uint32_t)(u0 & 0x0F) << 12) | ((uint32_t)(u1 & 0x3F) << 6) | (u2 & 0x3F);
+                if (c < 0x4E00 || ((e->trad_bits[c >> 3] >> (c & 7)) & 1))
+                    break;
+                cjk++;
+                simp += (e->simp_bits[c >> 3] >> (c & 7)) & 1;
+                c3 = c;
+                q += 3;
+            }
+            if (q > p) {
+                size_t n = q - p;
+                if (reserve(&b, n) < 0 || note_segment(&b, p) < 0)
                     goto nomem;
                 end_word(&b);
-                b.line.cjk++;
-                b.line.simp += (e->simp_bits[c3 >> 3] >> (c3 & 7)) & 1;
+                b.line.cjk += cjk;
+                b.line.simp += simp;
                 chr_text *tt = b.t;
-                b.last_start = tt->len;
+                memcpy(tt->norm + tt->len, s + p, n);
+                memcpy(tt->fold + tt->len, s + p, n);
+                tt->len += n;
+                b.last_start = tt->len - 3;
                 b.last_cp = c3;
                 b.last_valid = 1;
-                memcpy(tt->norm + tt->len, s + p, 3);
-                memcpy(tt->fold + tt->len, s + p, 3);
-                tt->len += 3;
-                p += 3;
+                p = q;
                 continue;
             }
         }
