@@ -100,6 +100,7 @@ int start_filter_build(start_filter *f)
     cpmap_init(&f->en.prefix);
     collect c = {f, NULL, 0};
     zh_start_literals(add_cjk, &c);
+    zh_build_sketches(f->zh_sketch);
     c.words = &f->vi;
     vi_start_literals(add_word, &c);
     c.words = &f->en;

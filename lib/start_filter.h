@@ -19,6 +19,7 @@ typedef struct start_filter {
     uint8_t cjk_alone[0xA000 / 8]; /* ... of one-character keywords (每, numerals) */
     cpmap cjk_pairs;         /* first two code points of longer keywords */
     start_words vi, en;      /* Vietnamese and English keywords */
+    uint64_t zh_sketch[8];   /* see zh_build_sketches */
 } start_filter;
 
 int start_filter_build(start_filter *f); /* 0 or a negative chr_status */

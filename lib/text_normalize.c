@@ -345,6 +345,28 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
         }
         uint32_t cp;
         size_t n = utf8_decode((const unsigned char *)s + p, len - p, &cp);
+        /* Vietnamese and other accented Latin letters: no table to consult */
+        if (n >= 2 && ((cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+                       (cp >= 0x1E00 && cp <= 0x1EFF))) {
+            if (reserve(&b, 4) < 0 || note_segment(&b, p) < 0)
+                goto nomem;
+            chr_text *tt = b.t;
+            b.last_start = tt->len;
+            b.last_cp = cp;
+            b.last_valid = 1;
+            b.in_word = 1;
+            if (is_vietnamese_letter(cp))
+                b.word_vi = 1;
+            memcpy(tt->norm + tt->len, s + p, n);
+            uint32_t lo = latin_lower(cp);
+            if (lo != cp && utf8_len(lo) == n)
+                utf8_encode(lo, tt->fold + tt->len);
+            else
+                memcpy(tt->fold + tt->len, s + p, n);
+            tt->len += n;
+            p += n;
+            continue;
+        }
         if (n == 0 || cp == 0) {
             if (note_invalid(t, p) < 0 || emit_space(&b, p) < 0)
                 goto nomem;

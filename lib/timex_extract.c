@@ -50,10 +50,18 @@ int timex_extract(const chr_text *t, const struct start_filter *flt, int doc_lan
     c.doc_lang = doc_lang;
     c.lang = doc_lang;
     c.day_first = day_first_for(t, doc_lang);
+    c.zh_sketch = flt->zh_sketch;
     const line_stats *ls = t->lines.data;
     size_t nl = t->lines.len, li = 0, p = 0;
     size_t first = out->len;
+    const unsigned char *bytes = (const unsigned char *)t->norm;
     while (p < t->len) {
+        /* ASCII that opens nothing (spaces, punctuation): step on at once */
+        unsigned b0 = bytes[p];
+        if (b0 < 0x80 && b0 != '\'' && !(b0 >= '0' && b0 <= '9') && !((b0 | 32) >= 'a' && (b0 | 32) <= 'z')) {
+            p++;
+            continue;
+        }
         while (li + 1 < nl && ls[li].end < p)
             li++;
         c.lang = nl ? ls[li].lang : doc_lang;

@@ -15,6 +15,14 @@
 
 enum { LANG_UND = 0, LANG_ZH, LANG_ZH_HANT, LANG_VI, LANG_EN };
 
+/* Per Chinese keyword table, a 64-bit sketch of its first characters: a
+ * table whose sketch lacks the character at hand is not looked through. */
+enum { ZT_REL_YEAR, ZT_REL_MONTH, ZT_BARE, ZT_WORDS, ZT_MANY_YEARS, ZT_SETS, ZT_LOCAL, ZT_COUNT };
+static inline uint64_t zh_sketch_bit(uint32_t cp)
+{
+    return 1ULL << ((cp * 0x9E3779B1u) >> 26);
+}
+
 typedef struct scan {
     const char *s;   /* norm */
     const char *f;   /* fold */
@@ -22,7 +30,11 @@ typedef struct scan {
     int lang;        /* language of the current line */
     int doc_lang;
     int day_first;   /* numeric dates read day/month (Vietnamese practice) */
+    const uint64_t *zh_sketch; /* ZT_COUNT sketches, or NULL to look through every table */
 } scan;
+
+/* Fills sketch[ZT_COUNT] from the Chinese tables (once per engine). */
+void zh_build_sketches(uint64_t *sketch);
 
 static inline uint32_t sc_cp(const scan *c, size_t p, size_t *n)
 {

@@ -25,6 +25,18 @@ static const zh_rel REL_MONTH[] = {
     {"下月", SRC_DCT, 1}, {"下个月", SRC_DCT, 1}, {"同月", SRC_ANCHOR, 0}, {"当月", SRC_ANCHOR, 0},
     {"该月", SRC_ANCHOR, 0}, {"次月", SRC_ANCHOR, 1}, {NULL, 0, 0}};
 
+/* whether table may hold a keyword starting at p */
+static inline int may(const scan *c, int table, size_t p)
+{
+    if (!c->zh_sketch || p + 2 >= c->len)
+        return 1;
+    const unsigned char *u = (const unsigned char *)c->s + p;
+    if (u[0] < 0xE0 || u[0] >= 0xF0)
+        return u[0] >= 0xF0; /* digits and Latin open no keyword; astral: look */
+    uint32_t cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+    return (c->zh_sketch[table] & zh_sketch_bit(cp)) != 0;
+}
+
 static size_t rel_match(const scan *c, size_t p, const zh_rel *t, const zh_rel **hit)
 {
     size_t best = 0;
@@ -47,7 +59,7 @@ static size_t unit(const scan *c, size_t p, const char *u)
 static size_t zh_year(const scan *c, size_t p, tx_point *pt)
 {
     const zh_rel *r = NULL;
-    size_t e = rel_match(c, p, REL_YEAR, &r);
+    size_t e = may(c, ZT_REL_YEAR, p) ? rel_match(c, p, REL_YEAR, &r) : 0;
     if (e) {
         pt->ysrc = r->src;
         pt->yoff = r->off;
@@ -93,7 +105,7 @@ static size_t zh_month(const scan *c, size_t p, tx_point *pt, int after_year)
 {
     const zh_rel *r = NULL;
     if (!after_year) {
-        size_t e = rel_match(c, p, REL_MONTH, &r);
+        size_t e = may(c, ZT_REL_MONTH, p) ? rel_match(c, p, REL_MONTH, &r) : 0;
         if (e) {
             pt->msrc = r->src;
             pt->moff = r->off;
@@ -341,7 +353,7 @@ static size_t zh_calendar(const scan *c, size_t p, tx_sem *s)
         }
     } else {
         /* 上半年 / 年初 with the year from context */
-        for (int i = 0; bare[i].w; i++) {
+        for (int i = 0; may(c, ZT_BARE, p) && bare[i].w; i++) {
             size_t x = sc_lit(c, p, bare[i].w);
             if (x) {
                 pt->ysrc = SRC_CONTEXT;
@@ -541,7 +553,7 @@ static size_t zh_words(const scan *c, size_t p, tx_sem *s)
     tx_point *pt = &s->pt;
     size_t best = 0;
     int k = -1;
-    for (int i = 0; WORDS[i].w; i++) {
+    for (int i = 0; may(c, ZT_WORDS, p) && WORDS[i].w; i++) {
         size_t e = sc_lit(c, p, WORDS[i].w);
         if (e > best) {
             best = e;
@@ -726,7 +738,7 @@ static size_t zh_duration(const scan *c, size_t p, tx_sem *s)
     size_t e, cur;
     long v = -1;
     int nd = 0, more = 0, k0;
-    if ((e = sc_lits(c, p, MANY_YEARS, &k0))) {
+    if (may(c, ZT_MANY_YEARS, p) && (e = sc_lits(c, p, MANY_YEARS, &k0))) {
         cur = e;
         snprintf(s->dur, sizeof s->dur, "PXY");
     } else {
@@ -794,7 +806,7 @@ static size_t zh_set(const scan *c, size_t p, tx_sem *s)
 {
     size_t best = 0;
     int k = -1;
-    for (int i = 0; sets[i].w; i++) {
+    for (int i = 0; may(c, ZT_SETS, p) && sets[i].w; i++) {
         size_t x = sc_lit(c, p, sets[i].w);
         if (x > best) {
             best = x;
@@ -826,7 +838,7 @@ size_t scan_zh(const scan *c, size_t p, tx_sem *s)
 {
     tx_sem_init(s, TX_DATE);
     int k;
-    size_t local = sc_lits(c, p, LOCAL_TIME, &k);
+    size_t local = may(c, ZT_LOCAL, p) ? sc_lits(c, p, LOCAL_TIME, &k) : 0;
     size_t q = local ? local : p;
     size_t e = zh_calendar(c, q, s);
     if (e) {
@@ -897,4 +909,30 @@ void zh_start_literals(void (*add)(void *, const char *), void *ctx)
         add(ctx, sets[i].w);
     for (int i = 0; more[i]; i++)
         add(ctx, more[i]);
+}
+
+static void sketch_add(uint64_t *m, const char *w)
+{
+    size_t n;
+    *m |= zh_sketch_bit(utf8_at(w, strlen(w), 0, &n));
+}
+
+void zh_build_sketches(uint64_t *sk)
+{
+    memset(sk, 0, ZT_COUNT * sizeof *sk);
+    for (int i = 0; REL_YEAR[i].w; i++)
+        sketch_add(&sk[ZT_REL_YEAR], REL_YEAR[i].w);
+    for (int i = 0; REL_MONTH[i].w; i++)
+        sketch_add(&sk[ZT_REL_MONTH], REL_MONTH[i].w);
+    for (int i = 0; bare[i].w; i++)
+        sketch_add(&sk[ZT_BARE], bare[i].w);
+    for (int i = 0; WORDS[i].w; i++)
+        sketch_add(&sk[ZT_WORDS], WORDS[i].w);
+    for (int i = 0; MANY_YEARS[i]; i++)
+        sketch_add(&sk[ZT_MANY_YEARS], MANY_YEARS[i]);
+    for (int i = 0; sets[i].w; i++)
+        sketch_add(&sk[ZT_SETS], sets[i].w);
+    sketch_add(&sk[ZT_SETS], "每");
+    for (int i = 0; LOCAL_TIME[i]; i++)
+        sketch_add(&sk[ZT_LOCAL], LOCAL_TIME[i]);
 }
