@@ -856,7 +856,21 @@ int entity_find(const struct chr_engine *e, const chr_text *t, vec *out)
     if (!n)
         return CHR_OK;
     ent_found *f = (ent_found *)out->data + c.first;
-    qsort(f, n, sizeof *f, by_start);
+    /* the knowledge-base pass is in order already: sort what the rules added
+     * and merge the two runs */
+    size_t nk = c.kb_end - c.first, nr = n - nk;
+    if (nr > 1)
+        qsort(f + nk, nr, sizeof *f, by_start);
+    if (nk && nr) {
+        ent_found *m = malloc(n * sizeof *m);
+        if (!m)
+            return CHR_ERR_NOMEM;
+        size_t i = 0, j = nk, k = 0;
+        while (i < nk || j < n)
+            m[k++] = (j >= n || (i < nk && by_start(&f[i], &f[j]) <= 0)) ? f[i++] : f[j++];
+        memcpy(f, m, n * sizeof *m);
+        free(m);
+    }
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
         if (w && f[i].start < f[w - 1].end)
