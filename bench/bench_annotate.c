@@ -53,14 +53,26 @@ int main(int argc, char **argv)
         return 2;
     }
     chr_error err;
-    double t0 = now();
-    chr_engine *e = chr_engine_new(argv[1], &err);
-    double t1 = now();
-    if (!e) {
-        fprintf(stderr, "engine: %s\n", err.message);
-        return 1;
+    /* start-up: the first engine of the process (files cold in this process),
+     * and the median of the next ones */
+    double st[7];
+    chr_engine *e = NULL;
+    for (int i = 0; i < 7; i++) {
+        double t0 = now();
+        chr_engine *x = chr_engine_new(argv[1], &err);
+        st[i] = now() - t0;
+        if (!x) {
+            fprintf(stderr, "engine: %s\n", err.message);
+            return 1;
+        }
+        if (i < 6)
+            chr_engine_free(x);
+        else
+            e = x;
     }
-    printf("engine start-up: %.1f ms\n", (t1 - t0) * 1e3);
+    double first = st[0];
+    printf("engine start-up (knowledge base loaded): first %.1f ms, then median %.1f ms\n", first * 1e3,
+           median(st + 1, 6) * 1e3);
     size_t len;
     char *big = slurp(argv[2], &len);
     if (!big) {

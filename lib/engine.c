@@ -246,6 +246,13 @@ chr_engine *chr_engine_new(const char *data_dir, chr_error *err)
     cpmap_init(&e->decompose);
     cpmap_init(&e->hanviet);
     char msg[256];
+    /* the tables' sizes are known well enough: no rehashing while loading */
+    if (cpmap_reserve(&e->t2s, 8192) < 0 || cpmap_reserve(&e->simp_only, 8192) < 0 ||
+        cpmap_reserve(&e->compose, 1024) < 0 || cpmap_reserve(&e->decompose, 1024) < 0 ||
+        cpmap_reserve(&e->hanviet, 16384) < 0) {
+        set_err(err, CHR_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
     if (load_table(data_dir, "t2s.tsv", load_t2s, &e->t2s, err) < 0 ||
         load_table(data_dir, "s_only.tsv", load_set, &e->simp_only, err) < 0 ||
         load_table(data_dir, "compose.tsv", load_compose, e, err) < 0 ||

@@ -107,6 +107,10 @@ int ev_lexicon_load(ev_lexicon *lx, const struct chr_engine *e, const char *dir,
             break;
         p = nl + 1;
     }
+    if (gaz_finish(&lx->gaz) < 0) {
+        snprintf(msg, msglen, "out of memory");
+        return CHR_ERR_NOMEM;
+    }
     return CHR_OK;
 }
 

@@ -22,15 +22,27 @@ typedef struct gaz_name {
     uint32_t orig_len;
 } gaz_name;
 
+typedef struct gaz_key {
+    uint32_t off, len; /* the folded name in keys */
+    uint32_t name;     /* index into names */
+} gaz_key;
+
 typedef struct gazetteer {
     uint32_t *root;   /* first code point (BMP) -> node, 0 none */
     uint8_t first_bits[0x10000 / 8]; /* the same as a bitmap, small enough to stay cached */
     uint8_t pair_bits[0x10000 / 8];  /* hashed first two code points: mostly "no" */
     uint8_t single_bits[0x10000 / 8]; /* names of a single code point */
-    cpmap next;       /* (node << 21 | code point) -> node */
-    vec term;         /* uint32_t per node: name index + 1, 0 none */
-    vec names;        /* gaz_name */
+    /* the trie, built once by gaz_finish from the sorted names: each node's
+     * children sit side by side (sorted by code point), so a walk and the
+     * build touch memory in order */
+    uint32_t *term;   /* per node: name index + 1, 0 none */
+    uint32_t *kids;   /* per node: index of its first child in kid_cp / kid_node */
+    uint16_t *nkids;  /* per node: number of children */
+    uint32_t *kid_cp, *kid_node;
     uint32_t nodes;
+    vec names;        /* gaz_name */
+    vec keys;         /* bytes of the folded names, until gaz_finish */
+    vec pending;      /* gaz_key, until gaz_finish */
 } gazetteer;
 
 typedef struct gaz_hit {
@@ -40,11 +52,12 @@ typedef struct gaz_hit {
 
 int gaz_init(gazetteer *g);
 void gaz_free(gazetteer *g);
-/* Adds a name (already folded: fold, n bytes) for entity; returns 0, 1 when
- * the folded name was already present (the first entity keeps it), or a
- * negative chr_status. */
+/* Adds a name (already folded: fold, n bytes) for entity; when a folded name
+ * is added twice the first entity keeps it. Returns 0 or a negative
+ * chr_status. Names count once gaz_finish has built the trie. */
 int gaz_add(gazetteer *g, const char *fold, size_t n, uint32_t entity, uint8_t flags,
             const char *orig, size_t orig_len);
+int gaz_finish(gazetteer *g);
 /* Every name that starts at p, shortest first; returns how many (<= max). */
 size_t gaz_walk(const gazetteer *g, const char *fold, size_t len, size_t p, gaz_hit *hits,
                 size_t max);

@@ -213,8 +213,9 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
     size_t lineno = 0;
     int header = 1;
     loader ld = {kb, e, NULL, 0};
-    /* about one trie node per name character: size the table once */
-    if (cpmap_reserve(&kb->gaz.next, (size_t)size / 5) < 0) {
+    /* sized once from the file: growing by doubling copies megabytes */
+    if (vec_reserve(&kb->gaz.keys, (size_t)size) < 0 || vec_reserve(&kb->gaz.names, (size_t)size / 24) < 0 ||
+        vec_reserve(&kb->gaz.pending, (size_t)size / 24) < 0 || cpmap_reserve(&kb->by_id, lines) < 0) {
         snprintf(msg, msglen, "out of memory");
         return CHR_ERR_NOMEM;
     }
@@ -273,6 +274,10 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
             goto nomem;
     }
     free(ld.fold);
+    if (gaz_finish(&kb->gaz) < 0) {
+        snprintf(msg, msglen, "out of memory building the name index");
+        return CHR_ERR_NOMEM;
+    }
     return CHR_OK;
 nomem:
     free(ld.fold);
