@@ -26,7 +26,7 @@ typedef struct buf {
 
 static void put(buf *b, const void *s, size_t n)
 {
-    if (b->bad)
+    if (b->bad || !n)
         return;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 1 << 16;
