@@ -112,8 +112,15 @@ int timex_extract(const chr_text *t, const struct start_filter *flt, int doc_lan
             size_t k;
             uint32_t nx = sc_cp(&c, r, &k);
             try_zh = is_cjk(nx) || nx == '-' || nx == '~' || nx == 0x2014 || nx == 0x2013;
-            if (r < t->len && t->norm[r] == '-')
+            if (r < t->len && t->norm[r] == '-') {
+                /* "10-11 September": a day range still ends in a month name */
                 r = sc_ws(&c, r + 1, 0);
+                size_t d2 = r;
+                while (d2 < t->len && sc_digit(&c, d2) && d2 - r < 2)
+                    d2++;
+                if (d2 > r && !sc_digit(&c, d2))
+                    r = sc_ws(&c, d2, 0);
+            }
             try_en = c.lang != LANG_VI && (is_latin_letter(sc_cp(&c, r, &k)) || nx == '\'');
         } else if (cp == '\'' || cp == 0x2019) {
             try_en = c.lang != LANG_VI;

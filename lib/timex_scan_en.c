@@ -141,10 +141,19 @@ static size_t en_calendar(const scan *c, size_t p, tx_sem *s, int ctx_strong)
             }
         }
     } else {
-        /* 11 July 1995 */
+        /* 11 July 1995; 10-11 September */
         e = en_day(c, p, &d);
         if (!e)
             return 0;
+        long d2 = 0;
+        if (e < c->len && (c->s[e] == '-' || !strncmp(c->s + e, "–", 3))) {
+            size_t e2 = en_day(c, e + (c->s[e] == '-' ? 1 : 3), &d2);
+            int mm, ss;
+            if (e2 && d2 > d && en_month(c, sc_ws(c, e2, 0), &mm, &ss))
+                e = e2;
+            else
+                d2 = 0;
+        }
         size_t q = sc_ws(c, e, 0);
         size_t of = sc_word(c, q, "of");
         if (of)
@@ -157,6 +166,14 @@ static size_t en_calendar(const scan *c, size_t p, tx_sem *s, int ctx_strong)
         pt->dsrc = pt->msrc = SRC_ABS;
         pt->ysrc = SRC_CONTEXT;
         pt->gran = G_DAY;
+        if (d2) {
+            s->has_end = 1;
+            s->end.day = (int)d2;
+            s->end.dsrc = SRC_ABS;
+            s->end.gran = G_DAY;
+            s->end.msrc = SRC_NONE;
+            s->end.ysrc = SRC_NONE;
+        }
         cur = me;
         size_t r = sc_ws(c, cur, 0);
         if (r < c->len && c->s[r] == ',')
@@ -297,6 +314,19 @@ static size_t en_words(const scan *c, size_t p, tx_sem *s)
         return me;
     }
     size_t we = sc_words(c, q, WEEKDAYS, &wk);
+    if (we && we > best && rel == 0) {
+        /* Monday, Sept. 11: the date itself, with its weekday in the span */
+        size_t r2 = we;
+        if (r2 < c->len && c->s[r2] == ',')
+            r2++;
+        tx_sem date;
+        tx_sem_init(&date, TX_DATE);
+        size_t de = en_calendar(c, sc_ws(c, r2, 0), &date, 0);
+        if (de && date.pt.gran == G_DAY) {
+            *s = date;
+            return de;
+        }
+    }
     if (we && we > best) {
         pt->weekday = (int8_t)(wk + 1);
         pt->gran = G_DAY;
@@ -420,15 +450,26 @@ static size_t en_duration(const scan *c, size_t p, tx_sem *s)
     else
         snprintf(s->dur, sizeof s->dur, "P%ld%s", v, u[k]);
     s->type = TX_DURATION;
-    /* "five years after" / "three years ago" */
+    /* "three years ago", "two days ago": counted back from the DCT */
     size_t ago = sc_word(c, sc_ws(c, x, 0), "ago");
-    if (ago && u[k][0] == 'Y') {
+    if (ago && u[k][0] != 'T' && strcmp(u[k], "DE")) {
         s->type = TX_DATE;
-        s->pt.year = (int)v;
-        s->pt.ysrc = SRC_ABS;
-        s->pt.gran = G_YEAR;
-        s->year_ago = 1;
         s->dur[0] = 0;
+        if (u[k][0] == 'Y') {
+            s->pt.year = (int)v;
+            s->pt.ysrc = SRC_ABS;
+            s->pt.gran = G_YEAR;
+            s->year_ago = 1;
+        } else if (u[k][0] == 'M') {
+            s->pt.msrc = SRC_DCT;
+            s->pt.ysrc = SRC_DCT;
+            s->pt.moff = (int8_t)-v;
+            s->pt.gran = G_MONTH;
+        } else {
+            s->pt.dsrc = SRC_DCT;
+            s->pt.doff = (int16_t)-(u[k][0] == 'W' ? 7 * v : v);
+            s->pt.gran = G_DAY;
+        }
         return ago;
     }
     return x;

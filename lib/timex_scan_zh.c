@@ -620,6 +620,11 @@ static size_t zh_words(const scan *c, size_t p, tx_sem *s)
             return r;
         }
         pt->gran = G_WEEK;
+        size_t wk_end = sc_lit(c, best, "末"); /* 上周末: that weekend */
+        if (wk_end) {
+            memcpy(pt->sub, "WE", 3);
+            return wk_end;
+        }
         return best;
     }
     case W_ANCHOR: {
@@ -654,7 +659,20 @@ static size_t zh_words(const scan *c, size_t p, tx_sem *s)
             pt->gran = G_DECADE;
             pt->decade = -2; /* resolved below from the DCT century */
             pt->century = (int)v / 10;
-            return d;
+            static const struct {
+                const char *w;
+                uint8_t mod;
+            } dm[] = {{"初", MOD_START}, {"初期", MOD_START}, {"中期", MOD_MID}, {"末", MOD_END},
+                      {"末期", MOD_END}, {"后期", MOD_END}, {NULL, 0}};
+            size_t be = 0;
+            for (int i = 0; dm[i].w; i++) {
+                size_t x = sc_lit(c, d, dm[i].w);
+                if (x > be) {
+                    be = x;
+                    s->mod = dm[i].mod;
+                }
+            }
+            return be ? be : d;
         }
         pt->gran = G_CENTURY;
         pt->century = -2;
