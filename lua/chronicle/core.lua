@@ -618,8 +618,16 @@ function M.sort_events(items)
     if na ~= nb then
       return na < nb
     end
-    return (a.ev.row or a.ev.start or 0) < (b.ev.row or b.ev.start or 0)
-      or ((a.ev.row or 0) == (b.ev.row or 0) and (a.ev.col or 0) < (b.ev.col or 0))
+    local ra, rb = a.ev.row or a.ev.start or 0, b.ev.row or b.ev.start or 0
+    if ra ~= rb then
+      return ra < rb
+    end
+    local ca, cb = a.ev.col or 0, b.ev.col or 0
+    if ca ~= cb then
+      return ca < cb
+    end
+    -- items of the folder index may have a row but no column yet
+    return (a.ev.start or 0) < (b.ev.start or 0)
   end)
   return items
 end
@@ -635,9 +643,10 @@ function M.all_events(docs)
   return M.sort_events(items)
 end
 
---- Display names of entity ids, from the mentions of `docs` (first wins) and
---- an optional `kb(id)` lookup.
-function M.name_index(docs, kb)
+--- Display names of entity ids, from the mentions of `docs` (first wins),
+--- then `extra` (id → name, e.g. the actors of a folder index's answers),
+--- then an optional `kb(id)` lookup.
+function M.name_index(docs, kb, extra)
   local names, types = {}, {}
   for _, d in ipairs(docs) do
     for _, e in ipairs(d.entities or {}) do
@@ -650,6 +659,10 @@ function M.name_index(docs, kb)
   return function(id)
     if names[id] then
       return names[id], types[id]
+    end
+    if extra and extra[id] then
+      local k = kb and kb(id)
+      return extra[id], k and k.type or nil
     end
     local k = kb and kb(id)
     if k and k.name then
@@ -844,8 +857,8 @@ local function list_events(c, items, name_of, limit, here_doc)
 end
 
 --- Entity card. info = { mention, kb (or nil), here = {mentions in this
---- doc with row}, events = {items}, elsewhere = { {name=, count=} },
---- name_of = function(id) }.
+--- doc with row}, events = {items}, elsewhere = { {name=, count=, lines=} }
+--- (lines: 1-based line numbers, optional), name_of = function(id) }.
 function M.hover_entity(info)
   local m, kb = info.mention, info.kb or {}
   local name_of = info.name_of or function(id)
@@ -911,7 +924,15 @@ function M.hover_entity(info)
         c:add(('  … %d more'):format(#elsewhere - 8), 'muted')
         break
       end
-      c:add(('  %s (%d mention%s)'):format(e.name, e.count, e.count == 1 and '' or 's'))
+      local lines = ''
+      if e.lines and #e.lines > 0 then
+        local shown = {}
+        for k = 1, math.min(#e.lines, 8) do
+          shown[k] = tostring(e.lines[k])
+        end
+        lines = (', line%s %s%s'):format(#e.lines == 1 and '' or 's', concat(shown, ', '), #e.lines > 8 and ', …' or '')
+      end
+      c:add(('  %s (%d mention%s%s)'):format(e.name, e.count, e.count == 1 and '' or 's', lines))
     end
   end
   return c:done()
@@ -1131,6 +1152,390 @@ function M.timeline_items(docs, with_dates)
     end)
   end
   return items
+end
+
+------------------------------------------------------------------------------
+-- the folder index: its answers (the JSON of chr_index_files / _entity /
+-- _related / _timeline, decoded by the editor into plain tables, JSON null
+-- as nil) turned into the tables above, and the text of its progress, its
+-- status and the folder timeline.
+
+M.INDEX_BUSY = { scanning = true, running = true, saving = true }
+
+--- `path` relative to the folder `root` ("sub/a.md"), else `path` itself.
+function M.relative(path, root)
+  if root and root ~= '' and path:sub(1, #root + 1) == root .. '/' then
+    return path:sub(#root + 2)
+  end
+  return path
+end
+
+--- The doc of an indexed file: { name = path relative to `root`, path,
+--- indexed = true } (no mentions: the index answers for it). `cache`
+--- (optional, path → doc) shares one doc per file.
+function M.index_doc(path, root, cache)
+  local d = cache and cache[path]
+  if not d then
+    d = { name = M.relative(path, root), path = path, indexed = true, entities = {}, timexes = {}, events = {} }
+    if cache then
+      cache[path] = d
+    end
+  end
+  return d
+end
+
+--- An event of an index answer ({path, line (1-based), start, end, trigger,
+--- type, label, date, status, actors = {{id, name}}}) as an event table
+--- (row from the line; col unknown until the editor reads the file). The
+--- actors' names go into `names` (id → name) when given.
+function M.index_event(j, names)
+  local actors = {}
+  for _, a in ipairs(j.actors or {}) do
+    if type(a) == 'table' and a.id then
+      actors[#actors + 1] = a.id
+      if names and a.name and not names[a.id] then
+        names[a.id] = a.name
+      end
+    elseif type(a) == 'string' then
+      actors[#actors + 1] = a
+    end
+  end
+  return {
+    kind = 'event',
+    start = j.start,
+    stop = j['end'],
+    trigger = j.trigger,
+    type = j.type,
+    label = j.label,
+    date = j.date,
+    status = j.status,
+    actors = actors,
+    row = j.line and (j.line - 1) or nil,
+    indexed = true,
+  }
+end
+
+--- How event `other` relates to event `ev`: the actor ids they share and
+--- whether they name the same date (M.same_date).
+function M.relation(ev, other)
+  local mine = {}
+  for _, a in ipairs(ev.actors or {}) do
+    mine[a] = true
+  end
+  local shared = {}
+  for _, a in ipairs(other.actors or {}) do
+    if mine[a] then
+      shared[#shared + 1] = a
+    end
+  end
+  return shared, M.same_date(ev.date, other.date)
+end
+
+--- Items {doc=, ev=, shared=, same_date=} from the `related` list of a
+--- chr_index_related answer, judged against `ev` (the event under the
+--- cursor) the way M.related judges open buffers: kept when they share an
+--- actor or the date. `root` shortens file names; `names` collects actor
+--- names; `cache` shares docs.
+function M.index_related(ev, list, root, names, cache)
+  local out = {}
+  for _, j in ipairs(list or {}) do
+    local other = M.index_event(j, names)
+    local shared, same = M.relation(ev, other)
+    if #shared > 0 or same then
+      out[#out + 1] = { doc = M.index_doc(j.path, root, cache), ev = other, shared = shared, same_date = same }
+    end
+  end
+  return out
+end
+
+--- Items {doc=, ev=} of a list of index events (chr_index_entity's `events`).
+function M.index_items(list, root, names, cache)
+  local out = {}
+  for _, j in ipairs(list or {}) do
+    out[#out + 1] = { doc = M.index_doc(j.path, root, cache), ev = M.index_event(j, names) }
+  end
+  return out
+end
+
+--- Items {doc=, ev=} for the sources of chr_index_timeline entries: one per
+--- source (start/end bytes, no row until the editor reads the file).
+function M.index_source_items(entries, root, names, cache)
+  local out = {}
+  for _, e in ipairs(entries or {}) do
+    local actors = {}
+    for _, a in ipairs(e.actors or {}) do
+      if a.id then
+        actors[#actors + 1] = a.id
+        if names and a.name and not names[a.id] then
+          names[a.id] = a.name
+        end
+      end
+    end
+    for _, s in ipairs(e.sources or {}) do
+      out[#out + 1] = {
+        doc = M.index_doc(s.doc, root, cache),
+        ev = {
+          kind = 'event',
+          start = s.start,
+          stop = s['end'],
+          trigger = s.trigger,
+          type = e.type,
+          label = e.label,
+          date = e.date,
+          status = s.status,
+          actors = actors,
+          row = s.row,
+          indexed = true,
+        },
+      }
+    end
+  end
+  return out
+end
+
+--- Merges `extra` (items from the index) into `items` (from open buffers)
+--- and returns `items` in date order. An index item is left out when its
+--- file is in `skip` (path → true: files open in annotated buffers, whose
+--- live text wins) or when an item of the same file and start is already in.
+function M.merge_items(items, extra, skip)
+  local seen = {}
+  for _, it in ipairs(items) do
+    if it.doc.path and it.ev.start then
+      seen[it.doc.path .. '\0' .. it.ev.start] = true
+    end
+  end
+  for _, it in ipairs(extra or {}) do
+    local p = it.doc.path
+    local key = (p or '') .. '\0' .. tostring(it.ev.start)
+    if not (p and skip and skip[p]) and not seen[key] then
+      seen[key] = true
+      items[#items + 1] = it
+    end
+  end
+  return M.sort_events(items)
+end
+
+--- "Also in" entries of an entity from a chr_index_entity answer:
+--- { {name, path, count, lines = {1-based, distinct}} }, files in `skip`
+--- (path → true) left out, most mentions first.
+function M.index_mentions(answer, root, skip)
+  local out = {}
+  for _, f in ipairs(answer and answer.files or {}) do
+    if not (skip and skip[f.path]) then
+      local lines, seen = {}, {}
+      for _, m in ipairs(f.mentions or {}) do
+        if m.line and not seen[m.line] then
+          seen[m.line] = true
+          lines[#lines + 1] = m.line
+        end
+      end
+      sort(lines)
+      out[#out + 1] = { name = M.relative(f.path, root), path = f.path, count = #(f.mentions or {}), lines = lines }
+    end
+  end
+  sort(out, function(a, b)
+    if a.count ~= b.count then
+      return a.count > b.count
+    end
+    return a.name < b.name
+  end)
+  return out
+end
+
+local function count_word(n, one, many)
+  return ('%d %s'):format(n, n == 1 and one or (many or (one .. 's')))
+end
+
+-- files a pass has dealt with: annotated, reused, skipped or failed
+local function handled(p)
+  return (p.files_done or 0) + (p.files_skipped or 0) + (p.files_failed or 0)
+end
+
+-- files the index holds (not skipped): counted from chr_index_files when
+-- the editor has it (`p.files`), else the pass's counter
+local function held(p)
+  return p.files or p.files_done or 0
+end
+
+--- The progress of one index as a message: "chronicle: indexing 1234/10000
+--- files — articles". `p` is the library's progress (state as a name), plus
+--- `files` (what the index holds) when known.
+function M.index_progress_text(p, name)
+  local where = name and (' — ' .. name) or ''
+  local s = p.state
+  if s == 'scanning' then
+    return ('chronicle: indexing, %s found so far%s'):format(count_word(p.files_total or 0, 'file'), where)
+  elseif M.INDEX_BUSY[s] then
+    return ('chronicle: indexing %d/%d files%s'):format(handled(p), p.files_total or 0, where)
+  elseif s == 'ready' or s == 'watching' then
+    return ('chronicle: indexed %s%s'):format(count_word(held(p), 'file'), where)
+  elseif s == 'cancelled' then
+    return ('chronicle: indexing cancelled at %d/%d files%s'):format(handled(p), p.files_total or 0, where)
+  elseif s == 'failed' then
+    return ('chronicle: indexing failed%s%s'):format(where, (p.message or '') ~= '' and (': ' .. p.message) or '')
+  end
+  return ('chronicle: index not started%s'):format(where)
+end
+
+--- The message at the end of a first pass: "chronicle: indexed ~/news: 5
+--- files (3 unchanged), 2 skipped, in 0.4 s; watching for changes". `p` as
+--- for index_progress_text, `p.skipped` (files listed as skipped) optional.
+function M.index_done_text(p, name, ms)
+  local parts = { count_word(held(p), 'file') }
+  if (p.files_reused or 0) > 0 then
+    parts[1] = parts[1] .. (' (%d unchanged)'):format(p.files_reused)
+  end
+  local skipped = p.skipped or p.files_skipped or 0
+  if skipped > 0 then
+    parts[#parts + 1] = ('%d skipped'):format(skipped)
+  end
+  if (p.files_failed or 0) > 0 then
+    parts[#parts + 1] = ('%d failed'):format(p.files_failed)
+  end
+  local s = ('chronicle: indexed %s: %s'):format(name or 'folder', concat(parts, ', '))
+  if ms then
+    s = s .. (ms >= 1000 and (', in %.1f s'):format(ms / 1000) or (', in %d ms'):format(floor(ms + 0.5)))
+  end
+  if p.state == 'watching' then
+    s = s .. '; watching for changes'
+  end
+  return s
+end
+
+--- The message for skipped files: `list` of chr_index_files entries (path,
+--- skipped = the reason), at most `limit` (default 5) named.
+function M.index_skipped_text(list, root, name, limit)
+  limit = limit or 5
+  local out = { ('chronicle: %s skipped in %s:'):format(count_word(#list, 'file'), name or root or 'the folder') }
+  for i, f in ipairs(list) do
+    if i > limit then
+      out[#out + 1] = ('  … and %d more (:Chronicle status lists them)'):format(#list - limit)
+      break
+    end
+    out[#out + 1] = ('  %s — %s'):format(M.relative(f.path, root), f.skipped or 'skipped')
+  end
+  return concat(out, '\n')
+end
+
+--- The statusline text of the open indexes (`list` of progress tables):
+--- "chronicle 1234/10000" while a pass runs, "chronicle 5 files" after,
+--- "" when there is none.
+function M.index_statusline(list)
+  if not list or #list == 0 then
+    return ''
+  end
+  local busy, done, total, files, failed, cancelled = false, 0, 0, 0, false, false
+  for _, p in ipairs(list) do
+    if M.INDEX_BUSY[p.state] then
+      busy = true
+      done = done + handled(p)
+      total = total + (p.files_total or 0)
+    elseif p.state == 'failed' then
+      failed = true
+    elseif p.state == 'cancelled' then
+      cancelled = true
+    end
+    files = files + held(p)
+  end
+  if busy then
+    return ('chronicle %d/%d'):format(done, total)
+  end
+  local s = 'chronicle ' .. count_word(files, 'file')
+  if failed then
+    s = s .. ' (index failed)'
+  elseif cancelled then
+    s = s .. ' (cancelled)'
+  end
+  return s
+end
+
+--- Where a folder-timeline source is: "call.zh.txt:3", or with its byte
+--- offset when the line is not known.
+local function source_where(s)
+  local name = s.name or s.doc or '?'
+  if s.row then
+    return name .. ':' .. (s.row + 1)
+  end
+  return ('%s (byte %d)'):format(name, s.start or 0)
+end
+M.source_where = source_where
+
+--- Lines for the timeline of an indexed folder: `entries` as
+--- chr_index_timeline gives them ({date, type, label, actors = {{id, name}},
+--- sources = {{doc, start, end, trigger, status}}}), each source given
+--- `name` (a short file name) and `row` (0-based, optional) by the editor.
+--- An event told once is one line; an event several articles (or
+--- languages) tell is a line saying how many, then one line per source.
+--- Returns lines and a parallel map: { entry =, source = } per line, false
+--- for headers. `opts.title`, `opts.note` (a line under the title).
+function M.folder_timeline(entries, opts)
+  opts = opts or {}
+  local lines, map = {}, {}
+  local function add(s, item)
+    lines[#lines + 1] = s
+    map[#lines] = item or false
+  end
+  local n_src = 0
+  for _, e in ipairs(entries) do
+    n_src = n_src + #(e.sources or {})
+  end
+  add(('%s — %s (%s), in date order'):format(
+    opts.title or 'Chronicle timeline — folder',
+    count_word(#entries, 'event'),
+    count_word(n_src, 'report')
+  ))
+  if opts.note then
+    add(opts.note)
+  end
+  add('')
+  if #entries == 0 then
+    add('No dated events in the index yet.')
+    return lines, map
+  end
+  local dw, lw = 10, 8
+  for _, e in ipairs(entries) do
+    dw = math.max(dw, #(e.date or 'undated'))
+    lw = math.max(lw, M.width(e.label or ''))
+  end
+  local indent = string.rep(' ', dw + 2)
+  for _, e in ipairs(entries) do
+    local names = {}
+    for _, a in ipairs(e.actors or {}) do
+      names[#names + 1] = a.name or a.id
+    end
+    local actors = #names > 0 and concat(names, ', ') or '—'
+    local head = M.pad(e.date or 'undated', dw) .. '  ' .. M.pad(e.label or ('CAMEO ' .. (e.type or '?')), lw) .. '  ' .. actors
+    local srcs = e.sources or {}
+    local function status(s)
+      return (s.status and s.status ~= 'happened') and (' [' .. s.status .. ']') or ''
+    end
+    if #srcs <= 1 then
+      local s = srcs[1] or {}
+      add(head .. ' — ' .. one_line(s.trigger or '') .. status(s) .. '  · ' .. source_where(s), { entry = e, source = srcs[1] })
+    else
+      add(head .. (' — %d reports'):format(#srcs), { entry = e, source = srcs[1] })
+      for _, s in ipairs(srcs) do
+        add(indent .. '· ' .. source_where(s) .. '  ' .. one_line(s.trigger or '') .. status(s), { entry = e, source = s })
+      end
+    end
+  end
+  return lines, map
+end
+
+--- Sorts timeline entries of several indexes by date (undated last).
+function M.sort_entries(entries)
+  sort(entries, function(a, b)
+    local ka, kb = M.date_key(a.date) or '~', M.date_key(b.date) or '~'
+    if ka ~= kb then
+      return ka < kb
+    end
+    local sa, sb = (a.sources or {})[1] or {}, (b.sources or {})[1] or {}
+    if (sa.doc or '') ~= (sb.doc or '') then
+      return (sa.doc or '') < (sb.doc or '')
+    end
+    return (sa.start or 0) < (sb.start or 0)
+  end)
+  return entries
 end
 
 ------------------------------------------------------------------------------

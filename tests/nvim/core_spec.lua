@@ -221,6 +221,175 @@ H.test('front matter title', function()
   H.eq(core.front_matter_title('no front matter'), nil)
 end)
 
+-- the folder index: its answers as the tables open buffers give
+
+local ROOT = '/news'
+local function ev_json(path, line, start, trigger, date, actors, label)
+  local a = {}
+  for _, x in ipairs(actors) do
+    a[#a + 1] = { id = x[1], name = x[2] }
+  end
+  return {
+    path = path,
+    line = line,
+    start = start,
+    ['end'] = start + #trigger,
+    trigger = trigger,
+    type = '04',
+    label = label or 'phone call',
+    date = date,
+    status = 'happened',
+    actors = a,
+  }
+end
+
+H.test('index answers become events and items', function()
+  local names = {}
+  local ev = core.index_event(ev_json('/news/a/call.vi.txt', 3, 121, 'điện đàm', '2023-03-29TEV', { { 'Q6279', 'Joe Biden' } }), names)
+  H.eq(ev.row, 2)
+  H.eq(ev.stop, 121 + #'điện đàm')
+  H.eq(ev.actors, { 'Q6279' })
+  H.eq(names, { Q6279 = 'Joe Biden' })
+  H.eq(ev.indexed, true)
+  local cache = {}
+  local d1 = core.index_doc('/news/a/call.vi.txt', ROOT, cache)
+  H.eq(d1.name, 'a/call.vi.txt')
+  H.truthy(core.index_doc('/news/a/call.vi.txt', ROOT, cache) == d1, 'one doc per file')
+  H.eq(core.relative('/elsewhere/x.md', ROOT), '/elsewhere/x.md')
+  -- names from the index come after the buffers' and before the kb
+  local name_of = core.name_index({}, function()
+    return { name = 'KB name', type = 'PERSON' }
+  end, names)
+  H.eq({ name_of('Q6279') }, { 'Joe Biden', 'PERSON' })
+  H.eq((name_of('Q1')), 'KB name')
+end)
+
+H.test('index related events are judged like open buffers', function()
+  local here = { trigger = '电话会谈', date = '2023-03-29TEV', actors = { 'Q6279', 'L1' } }
+  local list = {
+    ev_json('/news/call.vi.txt', 3, 121, 'điện đàm', '2023-03-29TEV', { { 'L1', 'Nguyễn Phú Trọng' }, { 'Q6279', 'Joe Biden' } }),
+    ev_json('/news/x.md', 9, 10, 'visit', '2023-09-10', { { 'Q6279', 'Joe Biden' } }, 'visit'),
+    ev_json('/news/y.md', 2, 5, 'meet', '2023-03-29', { { 'Q9', 'Somebody' } }, 'meet'),
+    ev_json('/news/z.md', 2, 5, 'sign', '2001', { { 'Q9', 'Somebody' } }, 'sign'),
+  }
+  local names = {}
+  local items = core.index_related(here, list, ROOT, names, {})
+  H.eq(#items, 3, 'the unrelated 2001 event is left out')
+  H.eq(items[1].shared, { 'L1', 'Q6279' })
+  H.eq(items[1].same_date, true)
+  H.eq(items[2].shared, { 'Q6279' })
+  H.eq(items[2].same_date, false)
+  H.eq(items[3].shared, {})
+  H.eq(items[3].same_date, true)
+  H.eq(core.related_reason(items[1], core.name_index({}, nil, names)), 'shares Nguyễn Phú Trọng, Joe Biden; same date')
+end)
+
+H.test('merge_items: open buffers win, duplicates once, date order', function()
+  local bufdoc = { name = 'call.zh.txt', path = '/news/call.zh.txt', bufnr = 1 }
+  local items = { { doc = bufdoc, ev = { date = '2023-09-10', row = 2, col = 0, start = 50 } } }
+  local cache = {}
+  local extra = core.index_items({
+    ev_json('/news/call.zh.txt', 3, 105, '电话会谈', '2023-03-29TEV', {}),
+    ev_json('/news/call.vi.txt', 3, 121, 'điện đàm', '2023-03-29TEV', {}),
+    ev_json('/news/call.vi.txt', 3, 121, 'điện đàm', '2023-03-29TEV', {}),
+    ev_json('/news/old.md', 1, 0, 'visit', '1995-07-11', {}),
+    ev_json('/news/undated.md', 1, 0, 'visit', nil, {}),
+  }, ROOT, nil, cache)
+  local merged = core.merge_items(items, extra, { ['/news/call.zh.txt'] = true })
+  local got = {}
+  for _, it in ipairs(merged) do
+    got[#got + 1] = it.doc.name .. '@' .. tostring(it.ev.date)
+  end
+  H.eq(got, { 'old.md@1995-07-11', 'call.vi.txt@2023-03-29TEV', 'call.zh.txt@2023-09-10', 'undated.md@nil' })
+  -- events of one line without columns keep their order in the text
+  local same = core.sort_events({
+    { doc = { name = 'a' }, ev = { date = '2023', row = 4, start = 90 } },
+    { doc = { name = 'a' }, ev = { date = '2023', row = 4, start = 10 } },
+  })
+  H.eq({ same[1].ev.start, same[2].ev.start }, { 10, 90 })
+end)
+
+H.test('index mentions: other files with their lines, most first', function()
+  local answer = {
+    entity = { id = 'Q6279', name = 'Joe Biden' },
+    files = {
+      { path = '/news/call.vi.txt', mentions = { { line = 3, start = 165, ['end'] = 174 } } },
+      { path = '/news/here.md', mentions = { { line = 1, start = 0, ['end'] = 3 } } },
+      { path = '/news/t.zh.md', mentions = { { line = 15, start = 595, ['end'] = 601 }, { line = 15, start = 604, ['end'] = 613 }, { line = 2, start = 9, ['end'] = 12 } } },
+    },
+  }
+  local got = core.index_mentions(answer, ROOT, { ['/news/here.md'] = true })
+  H.eq(#got, 2)
+  H.eq(got[1], { name = 't.zh.md', path = '/news/t.zh.md', count = 3, lines = { 2, 15 } })
+  H.eq(got[2].lines, { 3 })
+  local card = core.hover_entity({ mention = { text = '拜登', id = 'Q6279', type = 'PERSON' }, elsewhere = got })
+  H.contains(card.lines, '  t.zh.md (3 mentions, lines 2, 15)')
+  H.contains(card.lines, '  call.vi.txt (1 mention, line 3)')
+end)
+
+H.test('index progress, end of pass, statusline and skipped files in words', function()
+  local p = { state = 'running', files_total = 10000, files_done = 1200, files_skipped = 30, files_failed = 4 }
+  H.eq(core.index_progress_text(p, '~/news'), 'chronicle: indexing 1234/10000 files — ~/news')
+  H.eq(core.index_progress_text({ state = 'scanning', files_total = 1 }), 'chronicle: indexing, 1 file found so far')
+  H.eq(core.index_statusline({ p }), 'chronicle 1234/10000')
+  local done = { state = 'watching', files_total = 8, files_done = 7, files_reused = 3, files_skipped = 1, files = 7 }
+  H.eq(core.index_progress_text(done, '~/news'), 'chronicle: indexed 7 files — ~/news')
+  H.eq(core.index_done_text(done, '~/news', 412), 'chronicle: indexed ~/news: 7 files (3 unchanged), 1 skipped, in 412 ms; watching for changes')
+  H.eq(core.index_done_text({ state = 'ready', files_done = 1 }, 'x', 2500), 'chronicle: indexed x: 1 file, in 2.5 s')
+  H.eq(core.index_statusline({ done, { state = 'cancelled', files = 2 } }), 'chronicle 9 files (cancelled)')
+  H.eq(core.index_statusline({}), '')
+  H.contains(core.index_progress_text({ state = 'cancelled', files_total = 10, files_done = 4 }), 'cancelled at 4/10 files')
+  H.contains(core.index_progress_text({ state = 'failed', message = 'x is not a folder' }), 'indexing failed: x is not a folder')
+  local list = {}
+  for i = 1, 7 do
+    list[i] = { path = '/news/b' .. i .. '.txt', skipped = 'binary file' }
+  end
+  local text = core.index_skipped_text(list, ROOT, '~/news')
+  H.contains(text, 'chronicle: 7 files skipped in ~/news:')
+  H.contains(text, '  b1.txt — binary file')
+  H.contains(text, '  … and 2 more (:Chronicle status lists them)')
+end)
+
+H.test('folder timeline: one entry per event, a line per source', function()
+  local entries = {
+    {
+      date = '2023-03-29TEV',
+      type = '04',
+      label = 'phone call',
+      actors = { { id = 'L1', name = 'Nguyễn Phú Trọng' }, { id = 'Q6279', name = 'Joe Biden' } },
+      sources = {
+        { doc = '/news/call.vi.txt', name = 'call.vi.txt', row = 2, start = 121, ['end'] = 134, trigger = 'điện đàm', status = 'happened' },
+        { doc = '/news/call.zh.txt', name = 'call.zh.txt', start = 105, ['end'] = 117, trigger = '电话会谈', status = 'happened' },
+      },
+    },
+    {
+      date = '1995-07-11',
+      type = '01',
+      label = 'announce',
+      actors = { { id = 'Q1124', name = 'Bill Clinton' } },
+      sources = { { doc = '/news/t.md', name = 't.md', row = 8, start = 217, ['end'] = 223, trigger = '宣布', status = 'planned' } },
+    },
+  }
+  core.sort_entries(entries)
+  H.eq(entries[1].date, '1995-07-11')
+  local lines, map = core.folder_timeline(entries, { title = 'T', note = '(partial)' })
+  H.eq(lines[1], 'T — 2 events (3 reports), in date order')
+  H.eq(lines[2], '(partial)')
+  H.eq(map[1], false)
+  H.eq(lines[4], '1995-07-11     announce    Bill Clinton — 宣布 [planned]  · t.md:9')
+  H.eq(lines[5], '2023-03-29TEV  phone call  Nguyễn Phú Trọng, Joe Biden — 2 reports')
+  H.eq(lines[6], '               · call.vi.txt:3  điện đàm')
+  H.eq(lines[7], '               · call.zh.txt (byte 105)  电话会谈')
+  H.truthy(map[5].source == entries[2].sources[1], 'the entry line jumps to its first source')
+  H.truthy(map[7].source == entries[2].sources[2])
+  local none = core.folder_timeline({}, {})
+  H.contains(none, 'No dated events in the index yet.')
+  local items = core.index_source_items(entries, '/news', {}, {})
+  H.eq(#items, 3)
+  H.eq(items[2].doc.name, 'call.vi.txt')
+  H.eq(items[2].ev.actors, { 'L1', 'Q6279' })
+end)
+
 H.test('core uses no vim and no ffi', function()
   local f = assert(io.open(root .. '/lua/chronicle/core.lua'))
   local src = f:read('*a')
