@@ -747,6 +747,16 @@ function M.enable(buf, how)
   end
   local st = states[buf] or new_state(buf)
   st.enabled = true
+  -- index_folders are indexed lazily: at the first annotate, after it
+  if not M.index_kicked then
+    local folders = cfg().index_folders
+    if folders and #folders > 0 then
+      M.index_kicked = true
+      vim.schedule(function()
+        require('chronicle.index').autostart()
+      end)
+    end
+  end
   if how and how.force then
     st.force = true
   end

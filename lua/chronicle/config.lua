@@ -19,6 +19,9 @@ local function defaults()
     export_dir = nil, -- nil: stdpath("data")/chronicle/export
     related_picker = 'quickfix', -- "quickfix" or "select" (vim.ui.select; the quickfix list is filled too)
     timeline_dates = true, -- also list dates that anchor no event
+    index_folders = {}, -- folders indexed in the background, lazily (first annotate or :Chronicle index)
+    index_extensions = nil, -- nil: the library's (md, markdown, txt)
+    index_cache_dir = nil, -- nil: stdpath("cache")/chronicle
   }
 end
 
@@ -106,6 +109,45 @@ local checks = {
   timeline_dates = function(v)
     if type(v) ~= 'boolean' then
       return 'true or false'
+    end
+  end,
+  index_folders = function(v)
+    if type(v) ~= 'table' then
+      return 'a list of folder paths, e.g. { "~/notes/news" }'
+    end
+    for k in pairs(v) do
+      if type(k) ~= 'number' then
+        return 'a list of folder paths (not a map)'
+      end
+    end
+    for i, d in ipairs(v) do
+      if type(d) ~= 'string' or d == '' then
+        return ('a list of folder paths; item %d is %s'):format(i, describe(d))
+      end
+    end
+  end,
+  index_extensions = function(v)
+    if v == nil then
+      return nil
+    end
+    local need = 'a list of file extensions without the dot, e.g. { "md", "txt" }, or nil for the default'
+    if type(v) ~= 'table' or #v == 0 then
+      return need
+    end
+    for k in pairs(v) do
+      if type(k) ~= 'number' then
+        return need
+      end
+    end
+    for i, e in ipairs(v) do
+      if type(e) ~= 'string' or not e:match('^[%w_%-]+$') then
+        return ('%s; item %d is %s'):format(need, i, describe(e))
+      end
+    end
+  end,
+  index_cache_dir = function(v)
+    if v ~= nil and (type(v) ~= 'string' or v == '') then
+      return 'a folder path (a string), or nil for the default'
     end
   end,
 }

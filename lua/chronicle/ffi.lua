@@ -468,6 +468,140 @@ function M.version()
   return str(M.lib().chr_version())
 end
 
+------------------------------------------------------------------------------
+-- the folder index (chr_index_*): thin wrappers, no policy. chronicle.index
+-- decides when to open, start, poll and free; everything here runs on the
+-- main thread, and nothing in the library calls back into Lua.
+
+M.INDEX_STATES = {
+  [0] = 'idle',
+  [1] = 'scanning',
+  [2] = 'running',
+  [3] = 'saving',
+  [4] = 'ready',
+  [5] = 'watching',
+  [6] = 'cancelled',
+  [7] = 'failed',
+}
+
+local progress_buf
+
+--- Whether the loaded library has the folder index (feature check).
+function M.has_index()
+  local lib = M.lib()
+  return pcall(function()
+    return lib.chr_index_open ~= nil and lib.chr_index_progress_get ~= nil
+  end) and pcall(ffi.typeof, 'chr_index_progress')
+end
+
+--- Opens (or creates) the index kept in `cache_path`; returns the handle
+--- (freed by the GC if dropped; chronicle.index frees it explicitly).
+function M.index_open(cache_path)
+  local lib = M.lib()
+  local engine = M.engine()
+  if not M.has_index() then
+    fail(('%s has no folder index (chr_index_open): it is older than the plugin. %s'):format(M.paths.lib, fix_hint()))
+  end
+  local err = ffi.new('chr_error[1]')
+  local ix = lib.chr_index_open(engine, cache_path, err)
+  if ix == nil then
+    fail(('cannot open the folder index %s: %s'):format(cache_path, ffi.string(err[0].message)))
+  end
+  return ffi.gc(ix, lib.chr_index_free)
+end
+
+--- Starts indexing `dir` in the background. `o.extensions` ("md,txt"),
+--- `o.max_bytes`, `o.watch`. Returns true, or false and a message.
+function M.index_start(ix, dir, o)
+  o = o or {}
+  local lib = M.lib()
+  local opt = ffi.new('chr_index_options[1]')
+  local ext = o.extensions -- kept referenced until the call returns (copied by the library)
+  opt[0].extensions = ext
+  opt[0].max_bytes = o.max_bytes or 0
+  opt[0].watch = o.watch and 1 or 0
+  local rc = lib.chr_index_start(ix, dir, opt)
+  if rc ~= 0 then
+    local p = M.index_progress(ix)
+    local why = p.message ~= '' and p.message or str(lib.chr_status_message(rc))
+    return false, why
+  end
+  return true
+end
+
+--- The progress counters as a Lua table (state as a name and a number).
+function M.index_progress(ix)
+  local lib = M.lib()
+  progress_buf = progress_buf or ffi.new('chr_index_progress[1]')
+  if lib.chr_index_progress_get(ix, progress_buf) ~= 0 then
+    return nil
+  end
+  local p = progress_buf[0]
+  local state = tonumber(p.state)
+  return {
+    state = M.INDEX_STATES[state] or tostring(state),
+    code = state,
+    files_total = tonumber(p.files_total),
+    files_done = tonumber(p.files_done),
+    files_reused = tonumber(p.files_reused),
+    files_skipped = tonumber(p.files_skipped),
+    files_failed = tonumber(p.files_failed),
+    bytes_done = tonumber(p.bytes_done),
+    generation = tonumber(p.generation),
+    message = ffi.string(p.message),
+  }
+end
+
+function M.index_cancel(ix)
+  return M.lib().chr_index_cancel(ix) == 0
+end
+
+--- Writes the cache now (temporary file, then rename). Returns true, or
+--- false and a message.
+function M.index_save(ix)
+  local err = ffi.new('chr_error[1]')
+  if M.lib().chr_index_save(ix, err) ~= 0 then
+    return false, ffi.string(err[0].message)
+  end
+  return true
+end
+
+--- Stops the background work (joining its thread) and frees the index.
+function M.index_free(ix)
+  if ix ~= nil then
+    ffi.gc(ix, nil)
+    M.lib().chr_index_free(ix)
+  end
+end
+
+-- a JSON answer of the library, copied into a Lua string and freed
+local function take_json(lib, p, n)
+  if p == nil then
+    return nil
+  end
+  local s = ffi.string(p, n[0])
+  lib.chr_free(p)
+  return s
+end
+
+--- The JSON text of an index query: `kind` is "files", "entity" (id or
+--- name), "related" (path, line) or "timeline" (from, to, actor; each
+--- optional). nil when the library answers nothing.
+function M.index_query(ix, kind, a, b, c)
+  local lib = M.lib()
+  local n = ffi.new('size_t[1]')
+  if kind == 'files' then
+    return take_json(lib, lib.chr_index_files(ix, n), n)
+  elseif kind == 'entity' then
+    return take_json(lib, lib.chr_index_entity(ix, a, n), n)
+  elseif kind == 'related' then
+    return take_json(lib, lib.chr_index_related(ix, a, b, n), n)
+  elseif kind == 'timeline' then
+    return take_json(lib, lib.chr_index_timeline(ix, a, b, c, n), n)
+  end
+  error('chronicle: unknown index query ' .. tostring(kind), 0)
+end
+
 --- A non-raising summary for :checkhealth and :Chronicle status.
 function M.status()
   local s = {

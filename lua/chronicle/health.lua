@@ -110,7 +110,52 @@ function M.check()
     end
   end
   r.info(('annotated buffers: %d'):format(n))
-  r.info('folder index: not available yet (a later version)')
+
+  r.start('chronicle: folder index')
+  local folders = cfg.index_folders or {}
+  if #folders > 0 then
+    r.info('index_folders: ' .. table.concat(folders, ', ') .. ' (indexed on the first annotate or :Chronicle index)')
+    for _, d in ipairs(folders) do
+      local I = require('chronicle.index')
+      if not I.resolve(d) then
+        r.warn(('index_folders: %s is not a folder'):format(d), { 'fix the path in setup{ index_folders = … }' })
+      end
+    end
+  end
+  if s.loaded then
+    local ok_ix, has = pcall(F.has_index)
+    if ok_ix and has then
+      r.ok('the library has the folder index (background indexing, watching, cache)')
+    else
+      r.error('the library has no folder index: it is older than the plugin', { ('run `make` in %s'):format(s.root) })
+    end
+  end
+  local I = package.loaded['chronicle.index']
+  local dir = (I or require('chronicle.index')).cache_dir()
+  local st = (vim.uv or vim.loop).fs_stat(dir)
+  if st and st.type == 'directory' then
+    if vim.fn.filewritable(dir) == 2 then
+      r.ok('cache folder: ' .. dir)
+    else
+      r.error('cache folder not writable: ' .. dir, { 'indexes still work, but are rebuilt every session' })
+    end
+  else
+    r.info('cache folder: ' .. dir .. ' (created by the first :Chronicle index)')
+  end
+  if I and I.any() then
+    for _, l in ipairs(I.status_lines(10)) do
+      if l:match('^index: ') and l:find(' — failed', 1, true) then
+        r.error(l)
+      elseif l:match('^index: ') and l:find(' — cancelled', 1, true) then
+        r.warn(l)
+      else
+        r.info(l)
+      end
+    end
+    r.ok(('%d folder index%s open'):format(#I.active(), #I.active() == 1 and '' or 'es'))
+  else
+    r.info('no folder index open (:Chronicle index [DIR])')
+  end
 end
 
 return M

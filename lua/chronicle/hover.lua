@@ -41,11 +41,24 @@ local function kb(id)
   return ok and v or nil
 end
 
---- The card (core's {lines, hl}) for mention `m` of buffer `buf`.
+-- The folder index, when one is open (never loaded just for a card).
+local function index()
+  local I = package.loaded['chronicle.index']
+  return I and I.any() and I or nil
+end
+
+--- The card (core's {lines, hl}) for mention `m` of buffer `buf`. With a
+--- folder index open, the indexed articles count too: where an entity is
+--- named, its events, the events on a date, an event's related events
+--- (files open in annotated buffers are read from the buffers instead).
 function M.card_for(buf, m)
   local docs = A.snapshots(buf)
   local here = docs[1]
-  local name_of = core.name_index(docs, kb)
+  local I = index()
+  local names, cache, skip = {}, {}, I and I.open_paths(docs) or nil
+  local function name_of_()
+    return core.name_index(docs, kb, names)
+  end
   if m.kind == 'entity' then
     local mentions, elsewhere = {}, {}
     for _, e in ipairs(here.entities) do
@@ -64,13 +77,21 @@ function M.card_for(buf, m)
         elsewhere[#elsewhere + 1] = { name = docs[i].name, count = n }
       end
     end
+    local events = core.events_of_entity(docs, m.id)
+    if I then
+      local files, items = I.entity(m.id, skip, names, cache)
+      for _, f in ipairs(files) do
+        elsewhere[#elsewhere + 1] = f
+      end
+      events = core.merge_items(events, items, skip)
+    end
     return core.hover_entity({
       mention = m,
       kb = kb(m.id),
       here = mentions,
-      events = core.events_of_entity(docs, m.id),
+      events = events,
       elsewhere = elsewhere,
-      name_of = name_of,
+      name_of = name_of_(),
       doc = here,
     })
   elseif m.kind == 'timex' then
@@ -82,20 +103,28 @@ function M.card_for(buf, m)
         end
       end
     end
+    local events = core.events_on_date(docs, m)
+    if I then
+      events = core.merge_items(events, I.on_date(m, names, cache), skip)
+    end
     return core.hover_timex({
       mention = m,
-      events = core.events_on_date(docs, m),
+      events = events,
       same = same,
-      name_of = name_of,
+      name_of = name_of_(),
       doc = here,
     })
   else
+    local related = core.related(docs, here, m)
+    if I then
+      related = core.merge_items(related, I.related(here.path, m, names, cache), skip)
+    end
     return core.hover_event({
       mention = m,
       anchor = m.anchor,
       doc = here,
-      related = core.related(docs, here, m),
-      name_of = name_of,
+      related = related,
+      name_of = name_of_(),
     })
   end
 end

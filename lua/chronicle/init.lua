@@ -162,9 +162,33 @@ function M.prev_event()
   return require('chronicle.related').jump(-1)
 end
 
-function M.timeline(scope)
+function M.timeline(scope, from, to)
   ensure_setup()
-  return require('chronicle.timeline').open(scope)
+  return require('chronicle.timeline').open(scope, from, to)
+end
+
+--- Indexes `dir` (default: index_folders, else the current buffer's
+--- folder) in the background, or re-uses its open index.
+function M.index(dir)
+  ensure_setup()
+  return require('chronicle.index').command(dir)
+end
+
+--- Cancels the indexing of `dir` (default: every folder).
+function M.index_cancel(dir)
+  ensure_setup()
+  return require('chronicle.index').cancel(dir)
+end
+
+--- For 'statusline': "chronicle 1234/10000" while a folder is indexed,
+--- "chronicle 5 files" after, "" when no index is open. Loads nothing.
+function M.statusline()
+  local I = package.loaded['chronicle.index']
+  if not I then
+    return ''
+  end
+  local ok, s = pcall(I.statusline)
+  return ok and s or ''
 end
 
 function M.export(fmt, opts)
@@ -225,6 +249,22 @@ function M.status_lines(buf)
     end
   end
   lines[#lines + 1] = ('annotated buffers: %d'):format(n)
+  local I = package.loaded['chronicle.index']
+  local open = I and I.any()
+  if open then
+    for _, l in ipairs(I.status_lines()) do
+      lines[#lines + 1] = l
+    end
+  else
+    local folders = M.config.index_folders or {}
+    if #folders > 0 then
+      lines[#lines + 1] = ('folder index: %s — indexed on the first annotate or :Chronicle index'):format(
+        table.concat(folders, ', ')
+      )
+    else
+      lines[#lines + 1] = 'folder index: none open (:Chronicle index [DIR])'
+    end
+  end
   return lines
 end
 
@@ -235,7 +275,7 @@ end
 ------------------------------------------------------------------------------
 -- :Chronicle
 
-M.subcommands = { 'annotate', 'clear', 'toggle', 'hover', 'related', 'timeline', 'export', 'status' }
+M.subcommands = { 'annotate', 'clear', 'toggle', 'hover', 'related', 'timeline', 'export', 'index', 'status' }
 
 local function guard(fn, ...)
   local ok, err = pcall(fn, ...)
@@ -265,11 +305,25 @@ function M.command(opts)
     guard(M.related)
   elseif sub == 'timeline' then
     local scope = args[2] or 'buffer'
-    if scope ~= 'buffer' and scope ~= 'all' then
-      notify('chronicle: :Chronicle timeline [buffer|all]', vim.log.levels.ERROR)
+    if scope ~= 'buffer' and scope ~= 'all' and scope ~= 'folder' then
+      notify('chronicle: :Chronicle timeline [buffer|all|folder [FROM [TO]]]', vim.log.levels.ERROR)
       return
     end
-    guard(M.timeline, scope)
+    if scope ~= 'folder' and args[3] then
+      notify('chronicle: FROM and TO go with :Chronicle timeline folder', vim.log.levels.ERROR)
+      return
+    end
+    guard(M.timeline, scope, args[3], args[4])
+  elseif sub == 'index' then
+    if #args > 2 then
+      notify('chronicle: :Chronicle[!] index [DIR] takes one folder (escape spaces with a backslash)', vim.log.levels.ERROR)
+      return
+    end
+    if opts.bang then
+      guard(M.index_cancel, args[2])
+    else
+      guard(M.index, args[2])
+    end
   elseif sub == 'export' then
     local fmt = args[2]
     if not fmt then
@@ -300,9 +354,11 @@ function M.complete(arglead, cmdline)
   elseif n == 3 and words[2] == 'export' then
     cands = { 'md', 'json', 'csv', 'ics', 'w3c' }
   elseif n == 3 and words[2] == 'timeline' then
-    cands = { 'buffer', 'all' }
+    cands = { 'buffer', 'all', 'folder' }
   elseif n == 4 and words[2] == 'export' then
     return vim.fn.getcompletion(arglead, 'file')
+  elseif n == 3 and words[2] == 'index' then
+    return vim.fn.getcompletion(arglead, 'dir')
   end
   local out = {}
   for _, c in ipairs(cands) do

@@ -24,19 +24,22 @@ local function ready(buf)
 end
 
 --- Quickfix items for {doc=, ev=} items: exact byte positions (vcol = 0), so
---- <CR> in the quickfix window lands on the trigger itself.
+--- <CR> in the quickfix window lands on the trigger itself. Items of the
+--- folder index name their file (and have their column once
+--- chronicle.index.locate has read it).
 function M.qf_items(items, name_of)
   local out = {}
   for _, it in ipairs(items) do
     local ev = it.ev
     local why = core.related_reason(it, name_of)
+    local row, col = ev.row or 0, ev.col
     out[#out + 1] = {
       bufnr = it.doc.bufnr,
       filename = it.doc.bufnr == nil and it.doc.path or nil,
-      lnum = ev.row + 1,
-      col = ev.col + 1,
-      end_lnum = ev.end_row + 1,
-      end_col = ev.end_col + 1,
+      lnum = row + 1,
+      col = col and (col + 1) or 0,
+      end_lnum = col and ((ev.end_row or row) + 1) or nil,
+      end_col = col and ((ev.end_col or col) + 1) or nil,
       vcol = 0,
       text = core.event_summary(ev, name_of) .. (why ~= '' and ('  (' .. why .. ')') or ''),
       valid = 1,
@@ -78,21 +81,40 @@ function M.related()
   end
   local docs = A.snapshots(buf)
   local here = docs[1]
-  local name_of = core.name_index(docs, kb)
-  local items, title
+  -- the folder index, when one is open: its answers merged in, files open
+  -- in annotated buffers left to the buffers
+  local I = package.loaded['chronicle.index']
+  I = I and I.any() and I or nil
+  local names, cache, skip = {}, {}, I and I.open_paths(docs) or nil
+  local items, title, extra
   if m.kind == 'event' then
     items = core.related(docs, here, m)
+    extra = I and I.related(here.path, m, names, cache)
     title = ('chronicle: related to %s %s (%s)'):format(m.label or 'event', m.date or 'undated', m.trigger or '')
   elseif m.kind == 'entity' then
     items = core.events_of_entity(docs, m.id)
-    title = ('chronicle: events of %s'):format((name_of(m.id)))
+    extra = I and select(2, I.entity(m.id, skip, names, cache))
+    title = 'chronicle: events of %s'
   else
     items = core.events_on_date(docs, m)
+    extra = I and I.on_date(m, names, cache)
     title = ('chronicle: events on %s'):format(core.date_short(m) or m.value or m.text)
+  end
+  if extra then
+    items = core.merge_items(items, extra, skip)
+    I.locate(items)
+  end
+  local name_of = core.name_index(docs, kb, names)
+  if m.kind == 'entity' then
+    title = title:format((name_of(m.id)))
   end
   if #items == 0 then
     vim.notify(
-      ('chronicle: nothing related found in the %d annotated buffer%s'):format(#docs, #docs == 1 and '' or 's'),
+      ('chronicle: nothing related found in the %d annotated buffer%s%s'):format(
+        #docs,
+        #docs == 1 and '' or 's',
+        I and ' or the folder index' or ''
+      ),
       vim.log.levels.INFO
     )
     return items
@@ -107,8 +129,10 @@ function M.related()
         return core.event_summary(it.ev, name_of) .. '  · ' .. core.where(it.doc, it.ev)
       end,
     }, function(choice)
-      if choice then
+      if choice and choice.doc.bufnr then
         M.goto_mention(choice.doc.bufnr, choice.ev)
+      elseif choice and choice.doc.path then
+        M.goto_file(choice.doc.path, choice.ev.row, choice.ev.col)
       end
     end)
   else
@@ -142,6 +166,22 @@ function M.goto_mention(buf, m)
   end
   local n = api.nvim_buf_line_count(buf)
   api.nvim_win_set_cursor(0, { math.min(row + 1, n), col })
+end
+
+--- Opens `path` (in a window already showing it, else the current one) and
+--- puts the cursor on row/col (0-based; clamped to the text).
+function M.goto_file(path, row, col)
+  local b = vim.fn.bufnr(path)
+  local win = b ~= -1 and vim.fn.bufwinid(b) or -1
+  if win ~= -1 then
+    api.nvim_set_current_win(win)
+  else
+    vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  end
+  vim.cmd("normal! m'")
+  local n = api.nvim_buf_line_count(0)
+  local r = math.max(0, math.min(row or 0, n - 1))
+  api.nvim_win_set_cursor(0, { r + 1, col or 0 })
 end
 
 --- Moves to the next (dir = 1) or previous (dir = -1) event trigger,

@@ -26,12 +26,37 @@ local function ready(buf)
   return true
 end
 
+-- To the window the timeline was opened from (else a new split above).
+local function source_window(tbuf)
+  vim.cmd('wincmd p')
+  if api.nvim_get_current_buf() == tbuf then
+    vim.cmd('aboveleft split')
+  end
+end
+
 --- Jumps from the timeline line under the cursor to its source.
 function M.jump()
   local tbuf = api.nvim_get_current_buf()
   local map = M.maps[tbuf]
   local item = map and map[api.nvim_win_get_cursor(0)[1]]
   if not item then
+    return
+  end
+  if item.source then
+    -- a source of the folder index: a file and a byte offset
+    local s = item.source
+    local I = require('chronicle.index')
+    local row, col = I.position(s.doc, s.start)
+    if not row then
+      vim.notify('chronicle: cannot read ' .. s.doc, vim.log.levels.WARN)
+      return
+    end
+    local b = vim.fn.bufnr(s.doc)
+    local win = b ~= -1 and vim.fn.bufwinid(b) or -1
+    if win == -1 then
+      source_window(tbuf)
+    end
+    require('chronicle.related').goto_file(s.doc, row, col)
     return
   end
   local m = item.ev or item.t
@@ -42,41 +67,78 @@ function M.jump()
   end
   local win = vim.fn.bufwinid(buf)
   if win == -1 then
-    vim.cmd('wincmd p')
-    if api.nvim_get_current_buf() == tbuf then
-      vim.cmd('aboveleft split')
-    end
+    source_window(tbuf)
   else
     api.nvim_set_current_win(win)
   end
   require('chronicle.related').goto_mention(buf, m)
 end
 
---- Opens the timeline of the current buffer (`scope` "buffer") or of all
---- annotated buffers ("all"); returns the timeline buffer.
-function M.open(scope)
+-- The folder timeline's lines: the events of every open index between
+-- `from` and `to`, the same event told by several articles shown once with
+-- each source.
+local function folder_lines(from, to)
+  local I = require('chronicle.index')
+  if not I.any() then
+    local folders = require('chronicle').config.index_folders or {}
+    if #folders == 0 then
+      error('chronicle: no folder is indexed: :Chronicle index [DIR] first (or set index_folders)', 0)
+    end
+    I.autostart()
+    if not I.any() then
+      error('chronicle: none of index_folders could be indexed (:Chronicle status)', 0)
+    end
+  end
+  local entries = I.timeline(from, to)
+  local folders, busy = {}, {}
+  for _, e in ipairs(I.active()) do
+    folders[#folders + 1] = e.name
+    if e.running then
+      busy[#busy + 1] = core.index_progress_text(e.progress or {}, e.name):gsub('^chronicle: ', '')
+    end
+  end
+  local range = ''
+  if from or to then
+    range = (' (%s … %s)'):format(from or '', to or '')
+  end
+  return core.folder_timeline(entries, {
+    title = 'Chronicle timeline — ' .. table.concat(folders, ', ') .. range,
+    note = #busy > 0 and ('(still ' .. table.concat(busy, '; ') .. ': partial)') or nil,
+  })
+end
+
+--- Opens the timeline of the current buffer (`scope` "buffer"), of all
+--- annotated buffers ("all"), or of the indexed folders ("folder", dates
+--- between `from` and `to`, each optional); returns the timeline buffer.
+function M.open(scope, from, to)
   scope = scope or 'buffer'
   local buf = api.nvim_get_current_buf()
-  if vim.bo[buf].filetype == 'chronicle-timeline' then
+  if vim.bo[buf].filetype == 'chronicle-timeline' and scope ~= 'folder' then
     vim.notify('chronicle: run :Chronicle timeline from an article buffer', vim.log.levels.INFO)
     return nil
   end
-  if not ready(buf) then
-    return nil
-  end
-  local docs
-  if scope == 'all' then
-    docs = A.snapshots(buf)
+  local lines, map, name
+  if scope == 'folder' then
+    lines, map = folder_lines(from, to)
+    name = 'chronicle://timeline/folder'
   else
-    docs = { A.snapshot(buf) }
+    if not ready(buf) then
+      return nil
+    end
+    local docs
+    if scope == 'all' then
+      docs = A.snapshots(buf)
+    else
+      docs = { A.snapshot(buf) }
+    end
+    local name_of = core.name_index(docs, kb)
+    local items = core.timeline_items(docs, require('chronicle').config.timeline_dates)
+    local title = scope == 'all' and ('Chronicle timeline — %d buffers'):format(#docs)
+      or ('Chronicle timeline — ' .. docs[1].name)
+    lines, map = core.timeline(items, name_of, { title = title, multi = scope == 'all' })
+    name = 'chronicle://timeline/' .. (scope == 'all' and 'all' or docs[1].name)
   end
-  local name_of = core.name_index(docs, kb)
-  local items = core.timeline_items(docs, require('chronicle').config.timeline_dates)
-  local title = scope == 'all' and ('Chronicle timeline — %d buffers'):format(#docs)
-    or ('Chronicle timeline — ' .. docs[1].name)
-  local lines, map = core.timeline(items, name_of, { title = title, multi = scope == 'all' })
 
-  local name = 'chronicle://timeline/' .. (scope == 'all' and 'all' or docs[1].name)
   local tbuf = vim.fn.bufnr('^' .. vim.fn.escape(name, '\\/.*$^~[]') .. '$')
   if tbuf == -1 or not api.nvim_buf_is_valid(tbuf) then
     tbuf = api.nvim_create_buf(false, true)
@@ -96,7 +158,16 @@ function M.open(scope)
       local l = lines[i]
       local dlen = #(l:match('^(%S+)') or '')
       api.nvim_buf_add_highlight(tbuf, A.ns, 'ChronicleDate', i - 1, 0, dlen)
-      if item.t then
+      if item.entry then
+        -- the folder timeline: an event line, or one of its sources
+        local label = item.entry.label
+        local s = dlen > 0 and label and l:find(label, dlen + 1, true)
+        if s then
+          api.nvim_buf_add_highlight(tbuf, A.ns, 'ChronicleEvent', i - 1, s - 1, s - 1 + #label)
+        elseif dlen == 0 then
+          api.nvim_buf_add_highlight(tbuf, A.ns, 'ChronicleHoverMuted', i - 1, 0, -1)
+        end
+      elseif item.t then
         api.nvim_buf_add_highlight(tbuf, A.ns, 'ChronicleHoverMuted', i - 1, dlen, -1)
       elseif item.ev.label then
         local s = l:find(item.ev.label, dlen + 1, true)

@@ -40,6 +40,14 @@ CHRONICLE_ROOT=$ROOT run "plugin in headless Neovim" timeout 600 \
     $NVIM --headless -u NONE -i NONE -n --cmd "set rtp^=$ROOT" \
     -c "luafile tests/nvim/plugin_spec.lua"
 
+# the folder index: its caches go to a temporary XDG_CACHE_HOME, never the
+# user's own
+xdg=$(mktemp -d)
+trap 'rm -f "$out"; rm -rf "$xdg"' EXIT
+XDG_CACHE_HOME=$xdg CHRONICLE_ROOT=$ROOT run "folder index in headless Neovim" timeout 600 \
+    $NVIM --headless -u NONE -i NONE -n --cmd "set rtp^=$ROOT" \
+    -c "luafile tests/nvim/index_spec.lua"
+
 if command -v tmux >/dev/null 2>&1; then
     run "terminal test (tmux)" sh tests/nvim/tmux_test.sh
 else

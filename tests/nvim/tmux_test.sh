@@ -30,7 +30,7 @@ wait_for() {
 }
 
 T -f /dev/null new-session -d -s main -x 110 -y 34 \
-    "env TERM=xterm-256color $NVIM --clean -i NONE -n --cmd 'set rtp^=$ROOT' \
+    "env TERM=xterm-256color XDG_CACHE_HOME=$TMP/cache $NVIM --clean -i NONE -n --cmd 'set rtp^=$ROOT' \
      --cmd 'set noswapfile shortmess+=I laststatus=2' samples/us-vietnam-timeline.zh.md"
 
 if wait_for '1995-07-11'; then ok 'annotated on open (virtual text drawn)'; else nok 'annotated on open: no virtual text'; cat "$TMP/screen.txt"; fi
@@ -98,6 +98,19 @@ T send-keys -t main 'j'
 sleep 0.5
 T capture-pane -p -t main >"$TMP/screen.txt"
 if grep -qF 'PERSON' "$TMP/screen.txt"; then nok 'card closes on cursor move'; else ok 'card closes on cursor move'; fi
+
+# the folder index: the end-of-pass message, and the statusline function
+# drawn by a real 'statusline' (the cache goes to $TMP/cache)
+T send-keys -t main ":set statusline=%f%=%{v:lua.require'chronicle'.statusline()}" Enter
+T send-keys -t main ':Chronicle index samples' Enter
+if wait_for 'chronicle 3 files'; then ok 'statusline shows the folder index'; else nok 'statusline shows the folder index'; sed 's/^/    | /' "$TMP/screen.txt"; fi
+if grep -q 'chronicle: indexed .*samples: 3 files.*watching for changes' "$TMP/screen.txt"; then
+    ok 'end-of-pass message'
+else
+    nok 'end-of-pass message'
+    sed 's/^/    | /' "$TMP/screen.txt"
+fi
+if ls "$TMP"/cache/nvim/chronicle/samples-*.index >/dev/null 2>&1; then ok 'cache file under stdpath("cache")/chronicle'; else nok 'no cache file under stdpath("cache")/chronicle'; fi
 
 T send-keys -t main ':qa!' Enter
 echo "# tmux: $pass passed, $fail failed"
