@@ -834,11 +834,11 @@ end
 local TYPE_WORDS = { PERSON = 'person', GPE = 'country, city or region', LOC = 'place', ORG = 'organisation' }
 M.TYPE_WORDS = TYPE_WORDS
 
-local function list_events(c, items, name_of, limit, here_doc)
+local function list_events(c, items, name_of, limit, here_doc, total)
   limit = limit or 12
   for i, it in ipairs(items) do
     if i > limit then
-      c:add(('  … %d more'):format(#items - limit), 'muted')
+      c:add(('  … %d more'):format((total or #items) - limit), 'muted')
       break
     end
     local loc = where(it.doc, it.ev)
@@ -858,7 +858,9 @@ end
 
 --- Entity card. info = { mention, kb (or nil), here = {mentions in this
 --- doc with row}, events = {items}, elsewhere = { {name=, count=, lines=} }
---- (lines: 1-based line numbers, optional), name_of = function(id) }.
+--- (lines: 1-based line numbers, optional), name_of = function(id) }, and
+--- optionally events_total / elsewhere_total (when the lists hold only the
+--- first of more, as a folder index answers) and note (a last, muted line).
 function M.hover_entity(info)
   local m, kb = info.mention, info.kb or {}
   local name_of = info.name_of or function(id)
@@ -908,20 +910,22 @@ function M.hover_entity(info)
     c:field('In this buffer', ('%d mention%s, line%s %s'):format(#here, #here == 1 and '' or 's', #rows == 1 and '' or 's', list))
   end
   local events = info.events or {}
+  local n_events = math.max(info.events_total or 0, #events)
   c:blank()
   if #events > 0 then
-    c:add(('Events (%d)'):format(#events), 'label')
-    list_events(c, events, name_of, 10, info.doc)
+    c:add(('Events (%d)'):format(n_events), 'label')
+    list_events(c, events, name_of, 10, info.doc, n_events)
   else
     c:add('Events: none found yet', 'muted')
   end
   local elsewhere = info.elsewhere or {}
+  local n_else = math.max(info.elsewhere_total or 0, #elsewhere)
   if #elsewhere > 0 then
     c:blank()
     c:add('Also in', 'label')
     for i, e in ipairs(elsewhere) do
       if i > 8 then
-        c:add(('  … %d more'):format(#elsewhere - 8), 'muted')
+        c:add(('  … %d more'):format(n_else - 8), 'muted')
         break
       end
       local lines = ''
@@ -934,12 +938,19 @@ function M.hover_entity(info)
       end
       c:add(('  %s (%d mention%s%s)'):format(e.name, e.count, e.count == 1 and '' or 's', lines))
     end
+    if #elsewhere <= 8 and n_else > #elsewhere then
+      c:add(('  … %d more'):format(n_else - #elsewhere), 'muted')
+    end
+  end
+  if info.note then
+    c:blank()
+    c:add(info.note, 'muted')
   end
   return c:done()
 end
 
 --- Date card. info = { mention (timex), events = {items}, same = {timexes
---- of the same value elsewhere as {doc=, t=}}, doc, name_of }.
+--- of the same value elsewhere as {doc=, t=}}, doc, name_of, note }.
 function M.hover_timex(info)
   local t = info.mention
   local name_of = info.name_of or function(id)
@@ -975,11 +986,16 @@ function M.hover_timex(info)
       c:add('  ' .. s.t.text .. '  · ' .. where(s.doc, s.t))
     end
   end
+  if info.note then
+    c:blank()
+    c:add(info.note, 'muted')
+  end
   return c:done()
 end
 
 --- Event card. info = { mention (event), anchor (its timex or nil), doc,
---- related = {items}, name_of, type_of, place_name }.
+--- related = {items}, name_of, type_of, place_name, indexed (a folder
+--- index was asked too), note }.
 function M.hover_event(info)
   local ev = info.mention
   local name_of = info.name_of or function(id)
@@ -1031,7 +1047,11 @@ function M.hover_event(info)
     c:add(('Related events (%d)'):format(#rel), 'label')
     list_events(c, rel, name_of, 10, info.doc)
   else
-    c:add('Related events: none found in the annotated buffers', 'muted')
+    c:add('Related events: none found in the annotated buffers' .. (info.indexed and ' or the folder index' or ''), 'muted')
+  end
+  if info.note then
+    c:blank()
+    c:add(info.note, 'muted')
   end
   return c:done()
 end
@@ -1210,7 +1230,10 @@ function M.index_event(j, names)
     date = j.date,
     status = j.status,
     actors = actors,
-    row = j.line and (j.line - 1) or nil,
+    row = j.row or (j.line and (j.line - 1)) or nil,
+    col = j.col,
+    end_row = j.end_row,
+    end_col = j.end_col,
     indexed = true,
   }
 end
@@ -1285,6 +1308,9 @@ function M.index_source_items(entries, root, names, cache)
           status = s.status,
           actors = actors,
           row = s.row,
+          col = s.col,
+          end_row = s.end_row,
+          end_col = s.end_col,
           indexed = true,
         },
       }
@@ -1363,7 +1389,9 @@ end
 function M.index_progress_text(p, name)
   local where = name and (' — ' .. name) or ''
   local s = p.state
-  if s == 'scanning' then
+  if s == 'opening' then
+    return ('chronicle: opening the index%s…'):format(where)
+  elseif s == 'scanning' then
     return ('chronicle: indexing, %s found so far%s'):format(count_word(p.files_total or 0, 'file'), where)
   elseif M.INDEX_BUSY[s] then
     return ('chronicle: indexing %d/%d files%s'):format(handled(p), p.files_total or 0, where)
@@ -1424,9 +1452,11 @@ function M.index_statusline(list)
   if not list or #list == 0 then
     return ''
   end
-  local busy, done, total, files, failed, cancelled = false, 0, 0, 0, false, false
+  local busy, done, total, files, failed, cancelled, opening = false, 0, 0, 0, false, false, false
   for _, p in ipairs(list) do
-    if M.INDEX_BUSY[p.state] then
+    if p.state == 'opening' then
+      opening = true
+    elseif M.INDEX_BUSY[p.state] then
       busy = true
       done = done + handled(p)
       total = total + (p.files_total or 0)
@@ -1439,6 +1469,8 @@ function M.index_statusline(list)
   end
   if busy then
     return ('chronicle %d/%d'):format(done, total)
+  elseif opening then
+    return 'chronicle opening…'
   end
   local s = 'chronicle ' .. count_word(files, 'file')
   if failed then
@@ -1536,6 +1568,254 @@ function M.sort_entries(entries)
     return (sa.start or 0) < (sb.start or 0)
   end)
   return entries
+end
+
+------------------------------------------------------------------------------
+-- trimming the index's answers. The library answers everything: an entity
+-- named in 10,000 files is a 60 MB answer, the timeline of such a folder
+-- 40 MB. An editor shows the first few of it. These read the JSON text
+-- without decoding it (pure string scanning, so they run in a worker
+-- thread, where no JSON decoder exists) and write a small answer of the
+-- same shape, with the counts of what was left out and, when a `locate`
+-- function is given, each kept event's row and column in its file.
+
+-- the index of the last byte of the JSON value starting at byte p
+local function value_end(s, p)
+  local c = s:byte(p)
+  if c == 34 then -- a string
+    local q = p + 1
+    while true do
+      local k = s:find('["\\]', q)
+      if not k then
+        return #s
+      end
+      if s:byte(k) == 92 then
+        q = k + 2
+      else
+        return k
+      end
+    end
+  elseif c == 123 or c == 91 then -- an object or an array
+    local depth, q = 0, p
+    while true do
+      local k = s:find('[%[%]{}"]', q)
+      if not k then
+        return #s
+      end
+      local b = s:byte(k)
+      if b == 34 then
+        k = value_end(s, k)
+      elseif b == 123 or b == 91 then
+        depth = depth + 1
+      else
+        depth = depth - 1
+        if depth == 0 then
+          return k
+        end
+      end
+      q = k + 1
+    end
+  end
+  local k = s:find('[,%]}]', p)
+  return (k or #s + 1) - 1
+end
+
+--- The items of the first array under `"key":` in JSON text `s`, as
+--- { {first byte, last byte}, ... }, and the array's own span (the bytes of
+--- `[` and `]`), or an empty list.
+function M.json_items(s, key, from)
+  local a = s:find('"' .. key .. '":[', from or 1, true)
+  if not a then
+    return {}
+  end
+  local open = a + #key + 3
+  local p = open + 1
+  local out = {}
+  while p <= #s do
+    local c = s:byte(p)
+    if c == 93 then
+      break
+    elseif c == 44 or c == 32 or c == 10 or c == 13 or c == 9 then
+      p = p + 1
+    else
+      local e = value_end(s, p)
+      out[#out + 1] = { p, e }
+      p = e + 1
+    end
+  end
+  return out, open, p
+end
+
+-- the JSON value under `"key":` (its text), or "null"
+local function json_field(s, key)
+  local a = s:find('"' .. key .. '":', 1, true)
+  if not a then
+    return 'null'
+  end
+  local p = a + #key + 3
+  return s:sub(p, value_end(s, p))
+end
+
+local function unescape(str)
+  return (str:gsub('\\(.)', '%1'))
+end
+
+--- A function(path, start, stop) → row, col, end_row, end_col (0-based,
+--- bytes) that reads each file once with `read(path)` (→ text or nil), at
+--- most `budget` bytes in all; nil for files it did not read.
+function M.file_locator(read, budget)
+  local cache = {}
+  budget = budget or math.huge
+  return function(path, a, b)
+    local starts = cache[path]
+    if starts == nil then
+      starts = false
+      if budget > 0 then
+        local text = read(path)
+        if text then
+          budget = budget - #text
+          starts = M.text_line_starts(text)
+        end
+      end
+      cache[path] = starts
+    end
+    if not starts then
+      return nil
+    end
+    local r, c = M.locate(starts, a)
+    local r2, c2 = M.locate(starts, b or a, r)
+    return r, c, r2, c2
+  end
+end
+
+-- an event object with its position prepended ({"row":…,"col":…, …})
+local function with_pos(sub, locate, path, a, b)
+  if not (locate and path and a) then
+    return sub
+  end
+  local r, c, r2, c2 = locate(path, a, b)
+  if not r then
+    return sub
+  end
+  return ('{"row":%d,"col":%d,"end_row":%d,"end_col":%d,'):format(r, c, r2, c2) .. sub:sub(2)
+end
+
+-- the index events of `s` under `key`, files in `skip` left out, in date
+-- order (then file, then offset): { {sub, key, path, start, stop} }
+local function events_of(s, key, skip)
+  local out = {}
+  for _, span in ipairs(M.json_items(s, key)) do
+    local sub = s:sub(span[1], span[2])
+    local path, start, stop = sub:match('^{"path":"(.-)","line":%d+,"start":(%d+),"end":(%d+)')
+    path = path and unescape(path)
+    if not (path and skip and skip[path]) then
+      local date = sub:match('"date":"([^"]*)"')
+      out[#out + 1] = { sub, M.date_key(date) or '~', path or '', tonumber(start) or 0, tonumber(stop) }
+    end
+  end
+  sort(out, function(x, y)
+    if x[2] ~= y[2] then
+      return x[2] < y[2]
+    end
+    if x[3] ~= y[3] then
+      return x[3] < y[3]
+    end
+    return x[4] < y[4]
+  end)
+  return out
+end
+
+local function kept_events(list, max, locate)
+  local out = {}
+  for i = 1, math.min(#list, max or #list) do
+    local e = list[i]
+    out[i] = with_pos(e[1], locate, e[3], e[4], e[5])
+  end
+  return concat(out, ',')
+end
+
+--- A chr_index_entity answer trimmed: the entity, the `max_files` files
+--- with the most mentions and the first `max_events` events by date (files
+--- in `opts.skip` — path → true — left out of both), with `files_total`
+--- and `events_total`; events positioned by `opts.locate` when given.
+function M.trim_entity_answer(s, opts)
+  opts = opts or {}
+  local skip = opts.skip
+  local files = {}
+  for _, span in ipairs(M.json_items(s, 'files')) do
+    local sub = s:sub(span[1], span[2])
+    local path = sub:match('^{"path":"(.-)","mentions"')
+    path = path and unescape(path)
+    if not (path and skip and skip[path]) then
+      local _, n = sub:gsub('"line":', '')
+      files[#files + 1] = { sub, n, path or '' }
+    end
+  end
+  sort(files, function(x, y)
+    if x[2] ~= y[2] then
+      return x[2] > y[2]
+    end
+    return x[3] < y[3]
+  end)
+  local kept = {}
+  for i = 1, math.min(#files, opts.max_files or #files) do
+    kept[i] = files[i][1]
+  end
+  local events = events_of(s, 'events', skip)
+  return ('{"entity":%s,"files_total":%d,"files":[%s],"events_total":%d,"events":[%s]}'):format(
+    json_field(s, 'entity'),
+    #files,
+    concat(kept, ','),
+    #events,
+    kept_events(events, opts.max_events, opts.locate)
+  )
+end
+
+--- A chr_index_related answer trimmed the same way: its `related` events,
+--- files in `opts.skip` left out, positioned by `opts.locate`.
+function M.trim_related_answer(s, opts)
+  opts = opts or {}
+  local events = events_of(s, 'related', opts.skip)
+  return ('{"event":%s,"related_total":%d,"related":[%s]}'):format(
+    json_field(s, 'event'),
+    #events,
+    kept_events(events, opts.max_events, opts.locate)
+  )
+end
+
+--- A chr_index_timeline answer trimmed to its first `max_events` entries
+--- (already in date order), with `events_total` and `sources_total`, each
+--- kept source positioned by `opts.locate`.
+function M.trim_timeline_answer(s, opts)
+  opts = opts or {}
+  local entries = M.json_items(s, 'events')
+  local n_src, p = 0, 1
+  while true do
+    local k = s:find('"doc":', p, true)
+    if not k then
+      break
+    end
+    n_src = n_src + 1
+    p = k + 6
+  end
+  local kept = {}
+  for i = 1, math.min(#entries, opts.max_events or #entries) do
+    local sub = s:sub(entries[i][1], entries[i][2])
+    if opts.locate then
+      local srcs, open, close = M.json_items(sub, 'sources')
+      if #srcs > 0 then
+        local out = {}
+        for k2, span in ipairs(srcs) do
+          local src = sub:sub(span[1], span[2])
+          local path, a, b = src:match('^{"doc":"(.-)","start":(%d+),"end":(%d+)')
+          out[k2] = with_pos(src, opts.locate, path and unescape(path), tonumber(a), tonumber(b))
+        end
+        sub = sub:sub(1, open) .. concat(out, ',') .. sub:sub(close)
+      end
+    end
+    kept[i] = sub
+  end
+  return ('{"events_total":%d,"sources_total":%d,"events":[%s]}'):format(#entries, n_src, concat(kept, ','))
 end
 
 ------------------------------------------------------------------------------

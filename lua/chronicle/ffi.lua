@@ -584,6 +584,141 @@ local function take_json(lib, p, n)
   return s
 end
 
+-- Runs in a libuv worker thread, in a separate Lua state (no upvalues, no
+-- `vim`): opens an index (op "open": `ptr` is the engine, `a` the cache
+-- path; returns the chr_index* as a number) or asks one (`ptr` the index)
+-- and trims the answer with chronicle.core (loaded from `core_path`), so a
+-- 60 MB answer never reaches the editor's thread. Returns 0 and a message,
+-- or a non-zero number and the result. Nothing here calls back into the
+-- main Lua state.
+local function index_worker(op, libpath, cdef, ptr, core_path, a, b, c, how)
+  -- luv passes at most 9 arguments to a thread: the limits and the paths
+  -- to leave out come in one string, "MAX_FILES MAX_EVENTS BUDGET\nPATH\n…"
+  local max1, max2, budget, skip = how:match('^(%d+) (%d+) (%d+)\n?(.*)$')
+  max1, max2, budget = tonumber(max1) or 0, tonumber(max2) or 0, tonumber(budget) or 0
+  skip = skip or ''
+  local ffi_ = require('ffi')
+  if not pcall(ffi_.typeof, 'chr_entity_view') then
+    ffi_.cdef(cdef)
+  end
+  local lib = rawget(_G, '__chronicle_lib')
+  if not lib then
+    lib = ffi_.load(libpath)
+    rawset(_G, '__chronicle_lib', lib)
+  end
+  if op == 'open' then
+    local engine = ffi_.cast('const chr_engine *', ffi_.cast('uintptr_t', ptr))
+    local err = ffi_.new('chr_error[1]')
+    local ix = lib.chr_index_open(engine, a, err)
+    if ix == nil then
+      return 0, ffi_.string(err[0].message)
+    end
+    return tonumber(ffi_.cast('uintptr_t', ix)), ''
+  end
+  local ix = ffi_.cast('chr_index *', ffi_.cast('uintptr_t', ptr))
+  local n = ffi_.new('size_t[1]')
+  local function opt(x)
+    return x ~= '' and x or nil
+  end
+  local p
+  if op == 'entity' then
+    p = lib.chr_index_entity(ix, a, n)
+  elseif op == 'related' then
+    p = lib.chr_index_related(ix, a, tonumber(b) or 0, n)
+  elseif op == 'timeline' then
+    p = lib.chr_index_timeline(ix, opt(a), opt(b), opt(c), n)
+  elseif op == 'files' then
+    p = lib.chr_index_files(ix, n)
+  else
+    return 0, 'unknown index query ' .. tostring(op)
+  end
+  if p == nil then
+    return 0, 'the index gave no answer'
+  end
+  local s = ffi_.string(p, n[0])
+  lib.chr_free(p)
+  if op == 'files' then
+    return 1, s
+  end
+  local core = rawget(_G, '__chronicle_core')
+  if not core then
+    core = dofile(core_path)
+    rawset(_G, '__chronicle_core', core)
+  end
+  local set = {}
+  for path in skip:gmatch('[^\n]+') do
+    set[path] = true
+  end
+  local function read(path)
+    local f = io.open(path, 'rb')
+    if not f then
+      return nil
+    end
+    local t = f:read('*a')
+    f:close()
+    return t
+  end
+  local o = {
+    skip = set,
+    max_files = max1 > 0 and max1 or nil,
+    max_events = max2 > 0 and max2 or nil,
+    locate = budget > 0 and core.file_locator(read, budget) or nil,
+  }
+  if op == 'entity' then
+    s = core.trim_entity_answer(s, o)
+  elseif op == 'related' then
+    s = core.trim_related_answer(s, o)
+  else
+    s = core.trim_timeline_answer(s, o)
+  end
+  return 1, s
+end
+
+M.paths.core = M.root .. '/lua/chronicle/core.lua'
+
+--- Opens an index (op "open", q.cache) or asks it (op "entity" q.id,
+--- "related" q.path q.line, "timeline" q.from q.to q.actor, "files") on a
+--- libuv worker thread, the answer trimmed there (q.skip: paths to leave
+--- out; q.max_files, q.max_events; q.budget: bytes of files read to place
+--- events). `cb(result, err)` runs later on the main loop (a fast context):
+--- for "open" the chr_index* (GC-freed), else the JSON text. Without
+--- worker threads it runs here, at once.
+function M.index_async(op, ix, q, cb)
+  q = q or {}
+  local lib = M.lib()
+  local ptr, a, b, c
+  if op == 'open' then
+    ptr = tonumber(ffi.cast('uintptr_t', M.engine()))
+    a = q.cache
+  else
+    ptr = tonumber(ffi.cast('uintptr_t', ix))
+    if op == 'entity' then
+      a = q.id
+    elseif op == 'related' then
+      a, b = q.path, tostring(q.line or 0)
+    elseif op == 'timeline' then
+      a, b, c = q.from, q.to, q.actor
+    end
+  end
+  local how = ('%d %d %d\n%s'):format(q.max_files or 0, q.max_events or 0, q.budget or 0, table.concat(q.skip or {}, '\n'))
+  local function done(rc, s)
+    if not rc or rc == 0 then
+      cb(nil, s ~= '' and s or 'failed')
+    elseif op == 'open' then
+      cb(ffi.gc(ffi.cast('chr_index *', ffi.cast('uintptr_t', rc)), lib.chr_index_free), nil)
+    else
+      cb(s, nil)
+    end
+  end
+  local args = { op, M.paths.lib, state.cdef, ptr, M.paths.core, a or '', b or '', c or '', how }
+  if not M.async_supported() then
+    done(index_worker(unpack(args)))
+    return
+  end
+  local uv = vim.uv or vim.loop
+  uv.new_work(index_worker, done):queue(unpack(args))
+end
+
 --- The JSON text of an index query: `kind` is "files", "entity" (id or
 --- name), "related" (path, line) or "timeline" (from, to, actor; each
 --- optional). nil when the library answers nothing.

@@ -10,7 +10,7 @@ local A = require('chronicle.annotate')
 
 local M = {}
 
-local cur = { win = nil, buf = nil, src = nil, au = nil }
+local cur = { win = nil, buf = nil, src = nil, au = nil, m = nil }
 M.current = cur
 
 local ROLE = {
@@ -29,7 +29,7 @@ function M.close()
   if cur.win and api.nvim_win_is_valid(cur.win) then
     pcall(api.nvim_win_close, cur.win, true)
   end
-  cur.win, cur.buf, cur.src = nil, nil, nil
+  cur.win, cur.buf, cur.src, cur.m = nil, nil, nil, nil
 end
 
 function M.is_open()
@@ -47,18 +47,41 @@ local function index()
   return I and I.any() and I or nil
 end
 
+--- Asks the folder index (when one is open) what it knows of mention `m`
+--- of buffer `buf`: a request (chronicle.index) whose result card_for
+--- merges, or nil.
+function M.index_request(buf, m)
+  local I = index()
+  if not I then
+    return nil
+  end
+  local skip = I.open_paths(A.snapshots(buf))
+  if m.kind == 'entity' then
+    return I.request_entity(m.id, skip, 8)
+  elseif m.kind == 'timex' then
+    return I.request_on_date(m, skip)
+  else
+    local here = A.snapshot(buf)
+    return I.request_related(here and here.path, m, skip)
+  end
+end
+
+local LOOKING = 'Folder index: looking… (the card fills in when it answers)'
+
 --- The card (core's {lines, hl}) for mention `m` of buffer `buf`. With a
---- folder index open, the indexed articles count too: where an entity is
---- named, its events, the events on a date, an event's related events
---- (files open in annotated buffers are read from the buffers instead).
-function M.card_for(buf, m)
+--- folder index request (`req`, from index_request), the indexed articles
+--- count too: where an entity is named, its events, the events on a date,
+--- an event's related events (files open in annotated buffers are read
+--- from the buffers instead); a request not answered yet says so.
+function M.card_for(buf, m, req)
   local docs = A.snapshots(buf)
   local here = docs[1]
   local I = index()
-  local names, cache, skip = {}, {}, I and I.open_paths(docs) or nil
-  local function name_of_()
-    return core.name_index(docs, kb, names)
-  end
+  local skip = I and I.open_paths(docs) or nil
+  local res = req and req.done and req.result or nil
+  local note = req and not req.done and LOOKING or nil
+  local names = res and res.names or nil
+  local name_of = core.name_index(docs, kb, names)
   if m.kind == 'entity' then
     local mentions, elsewhere = {}, {}
     for _, e in ipairs(here.entities) do
@@ -78,21 +101,27 @@ function M.card_for(buf, m)
       end
     end
     local events = core.events_of_entity(docs, m.id)
-    if I then
-      local files, items = I.entity(m.id, skip, names, cache)
-      for _, f in ipairs(files) do
+    local events_total, elsewhere_total
+    if res then
+      local n_buf_events, n_buf_else = #events, #elsewhere
+      for _, f in ipairs(res.files) do
         elsewhere[#elsewhere + 1] = f
       end
-      events = core.merge_items(events, items, skip)
+      events = core.merge_items(events, res.items, skip)
+      events_total = n_buf_events + res.events_total
+      elsewhere_total = n_buf_else + res.files_total
     end
     return core.hover_entity({
       mention = m,
       kb = kb(m.id),
       here = mentions,
       events = events,
+      events_total = events_total,
       elsewhere = elsewhere,
-      name_of = name_of_(),
+      elsewhere_total = elsewhere_total,
+      name_of = name_of,
       doc = here,
+      note = note,
     })
   elseif m.kind == 'timex' then
     local same = {}
@@ -104,27 +133,30 @@ function M.card_for(buf, m)
       end
     end
     local events = core.events_on_date(docs, m)
-    if I then
-      events = core.merge_items(events, I.on_date(m, names, cache), skip)
+    if res then
+      events = core.merge_items(events, res.items, skip)
     end
     return core.hover_timex({
       mention = m,
       events = events,
       same = same,
-      name_of = name_of_(),
+      name_of = name_of,
       doc = here,
+      note = note,
     })
   else
     local related = core.related(docs, here, m)
-    if I then
-      related = core.merge_items(related, I.related(here.path, m, names, cache), skip)
+    if res then
+      related = core.merge_items(related, res.items, skip)
     end
     return core.hover_event({
       mention = m,
       anchor = m.anchor,
       doc = here,
       related = related,
-      name_of = name_of_(),
+      name_of = name_of,
+      indexed = req ~= nil,
+      note = note,
     })
   end
 end
@@ -143,8 +175,7 @@ local function current_marks(buf)
   return true
 end
 
-local function show(card, src)
-  local lines = card.lines
+local function size(lines)
   local width = 20
   for _, l in ipairs(lines) do
     width = math.max(width, vim.fn.strdisplaywidth(l))
@@ -156,8 +187,13 @@ local function show(card, src)
     height = height + math.max(1, math.ceil(vim.fn.strdisplaywidth(l) / width))
   end
   height = math.min(height, math.max(3, vim.o.lines - 6))
-  local b = api.nvim_create_buf(false, true)
-  api.nvim_buf_set_lines(b, 0, -1, false, lines)
+  return width, height
+end
+
+local function fill(b, card)
+  vim.bo[b].modifiable = true
+  api.nvim_buf_set_lines(b, 0, -1, false, card.lines)
+  api.nvim_buf_clear_namespace(b, A.ns, 0, -1)
   for _, h in ipairs(card.hl) do
     local group = ROLE[h[4]] or A.GROUPS[h[4]]
     if group then
@@ -165,6 +201,22 @@ local function show(card, src)
     end
   end
   vim.bo[b].modifiable = false
+end
+
+--- Redraws the open card with `card` (the folder index answered).
+function M.update(card)
+  if not M.is_open() then
+    return
+  end
+  fill(cur.buf, card)
+  local width, height = size(card.lines)
+  pcall(api.nvim_win_set_config, cur.win, { width = width, height = height })
+end
+
+local function show(card, src)
+  local width, height = size(card.lines)
+  local b = api.nvim_create_buf(false, true)
+  fill(b, card)
   vim.bo[b].bufhidden = 'wipe'
   vim.bo[b].filetype = 'chronicle-hover'
   local w = api.nvim_open_win(b, false, {
@@ -229,7 +281,23 @@ function M.open()
     vim.notify('chronicle: nothing annotated under the cursor', vim.log.levels.INFO)
     return nil
   end
-  return show(M.card_for(buf, m), buf)
+  -- the folder index answers on a worker thread: a short wait, then the
+  -- card shows what it has and fills in when the answer comes
+  local req = M.index_request(buf, m)
+  local I = package.loaded['chronicle.index']
+  if req and I then
+    I.await(req)
+  end
+  local w = show(M.card_for(buf, m, req), buf)
+  cur.m = m
+  if req and not req.done then
+    I.on_done(req, function()
+      if M.is_open() and cur.src == buf and cur.m == m then
+        M.update(M.card_for(buf, m, req))
+      end
+    end)
+  end
+  return w
 end
 
 --- The lines of the open card (for tests and other plugins).

@@ -32,8 +32,15 @@ local M = {}
 M.POLL_MS = 100 -- while a pass runs
 M.WATCH_POLL_MS = 1000 -- while watching
 M.ECHO_MS = 200 -- at most one progress echo per this
--- bytes of files read per view to turn the index's byte offsets into lines
+-- bytes of files a worker reads per answer to place its events (line and
+-- column); events beyond keep the line the index gives
 M.POSITION_BUDGET = 32 * 1024 * 1024
+-- how long a card, the related list or the timeline waits for the index
+-- before it shows what it has (and fills in the rest when the answer comes)
+M.WAIT_MS = 80
+-- at most this many events of an answer reach the editor
+M.MAX_EVENTS = 500
+M.MAX_TIMELINE = 5000
 
 local entries = {} -- real path of the folder → entry
 local order = {} -- real paths, in the order they were opened
@@ -176,7 +183,9 @@ local function view(e)
   for k, v in pairs(e.progress or {}) do
     p[k] = v
   end
-  if not p.state then
+  if e.opening then
+    p.state = 'opening'
+  elseif not p.state then
     p.state = 'idle'
   end
   p.files = e.files
@@ -257,7 +266,9 @@ local function pass_over(e, p)
 end
 
 poll = function(e)
-  if not e.ix then
+  if not e.ix or e.opening or (e.inflight or 0) > 0 then
+    -- a worker thread is asking the index, and holds its lock: reading the
+    -- progress now would make the editor wait for it
     return
   end
   local ok, err = pcall(function()
@@ -336,26 +347,61 @@ local function ensure_leave_hook()
   })
 end
 
---- The entry of folder `real` (a real path), opening its index (reading
---- its cache) when it is not open yet. Raises a message on failure.
-function M.open(real)
-  local e = entries[real]
-  if e and e.ix then
-    return e
+-- Waits (processing events) until no worker uses the index of `e`.
+local function settle(e, ms)
+  return vim.wait(ms or 10000, function()
+    return not e.opening and (e.inflight or 0) == 0
+  end, 5)
+end
+
+local begin_pass
+
+-- Opens the index of entry `e` on a worker thread (reading a large cache
+-- takes a while); then `after(e)` on the main thread.
+local function open_async(e, after)
+  e.opening = true
+  local ok, err = pcall(F().index_async, 'open', nil, { cache = e.cache }, function(ix, oerr)
+    vim.schedule(function()
+      e.opening = false
+      if not ix then
+        e.failed = oerr
+        e.running = false
+        notify(('chronicle: cannot open the index of %s (%s): %s'):format(e.name, e.cache, tostring(oerr)), vim.log.levels.ERROR)
+        statusline_changed()
+        return
+      end
+      if e.closed then
+        F().index_free(ix)
+        return
+      end
+      e.ix = ix
+      e.progress = F().index_progress(ix)
+      report_message(e, e.progress)
+      if after then
+        after(e)
+      end
+      statusline_changed()
+    end)
+  end)
+  if not ok then
+    e.opening = false
+    error(err, 0)
   end
+  statusline_changed()
+end
+
+local function new_entry(real)
   local cache = M.cache_path(real)
   pcall(vim.fn.mkdir, vim.fn.fnamemodify(cache, ':h'), 'p')
-  local ix = F().index_open(cache)
-  e = {
+  local e = {
     dir = real,
     name = vim.fn.fnamemodify(real, ':~'),
     cache = cache,
-    ix = ix,
     said = {},
     reported = {},
     running = false,
+    inflight = 0,
   }
-  e.progress = F().index_progress(ix)
   if not entries[real] then
     order[#order + 1] = real
   end
@@ -364,22 +410,83 @@ function M.open(real)
   return e
 end
 
+--- The entry of folder `real` (a real path), its index opened now, on this
+--- thread (tests; :Chronicle index opens on a worker thread).
+function M.open(real)
+  local e = entries[real]
+  if e and (e.ix or e.opening) then
+    settle(e)
+    return e
+  end
+  e = new_entry(real)
+  e.ix = F().index_open(e.cache)
+  e.progress = F().index_progress(e.ix)
+  return e
+end
+
+begin_pass = function(e)
+  local p = F().index_progress(e.ix) or { state = 'idle' }
+  e.progress = p
+  local exts = cfg().index_extensions
+  local ok, why = F().index_start(e.ix, e.dir, {
+    extensions = exts and table.concat(exts, ',') or nil,
+    watch = true,
+  })
+  if not ok then
+    e.running = false
+    notify(('chronicle: cannot index %s: %s'):format(e.name, tostring(why)), vim.log.levels.ERROR)
+    return false
+  end
+  e.running = true
+  e.cancelling = false
+  e.fresh = p.state -- see poll
+  e.t0 = e.t0 or uv.hrtime()
+  e.echo_t = nil
+  echo(e, core.index_progress_text({ state = 'scanning', files_total = 0 }, e.name))
+  poll_every(e, M.POLL_MS)
+  return true
+end
+
 --- Indexes `dir` in the background (and keeps it current), or re-uses its
---- index when it is already indexed or being indexed. Returns the entry;
---- raises a message when the folder or the library is not usable.
+--- index when it is already indexed or being indexed. The index is opened
+--- (its cache read) on a worker thread, then the pass starts. Returns the
+--- entry; raises a message when the folder is not usable.
 function M.start(dir)
   local real, err = M.resolve(dir)
   if not real then
     error(err, 0)
   end
-  local e = M.open(real)
-  local p = F().index_progress(e.ix) or { state = 'idle' }
-  e.progress = p
+  local e = entries[real]
+  if e and e.opening then
+    notify(core.index_progress_text(view(e), e.name) .. ' (already running)')
+    return e
+  end
+  if not (e and e.ix) then
+    -- the library and the engine are loaded here, on this thread: a missing
+    -- library says so now
+    F().lib()
+    F().engine()
+    e = new_entry(real)
+    e.t0 = uv.hrtime()
+    e.running = true -- from the user's point of view: the pass has begun
+    echo(e, core.index_progress_text({ state = 'opening' }, e.name))
+    open_async(e, function()
+      if not begin_pass(e) then
+        e.running = false
+      end
+    end)
+    return e
+  end
+  local p = e.progress or {}
+  if (e.inflight or 0) == 0 then
+    p = F().index_progress(e.ix) or p
+    e.progress = p
+  end
   if e.running or core.INDEX_BUSY[p.state] then
     notify(core.index_progress_text(view(e), e.name) .. ' (already running)')
     return e
   elseif p.state == 'watching' then
-    if not e.files then
+    if not e.files and (e.inflight or 0) == 0 then
       refresh_files(e)
     end
     notify(('chronicle: %s is indexed (%d files) and watched for changes; cache %s'):format(
@@ -389,20 +496,9 @@ function M.start(dir)
     ))
     return e
   end
-  local exts = cfg().index_extensions
-  local ok, why = F().index_start(e.ix, real, {
-    extensions = exts and table.concat(exts, ',') or nil,
-    watch = true,
-  })
-  if not ok then
-    error(('chronicle: cannot index %s: %s'):format(e.name, tostring(why)), 0)
-  end
-  e.running = true
-  e.cancelling = false
-  e.fresh = p.state -- see poll
+  settle(e, 60000) -- a pass cannot start while a query holds the index
   e.t0 = uv.hrtime()
-  e.echo_t = nil
-  poll_every(e, M.POLL_MS)
+  begin_pass(e)
   return e
 end
 
@@ -415,8 +511,7 @@ function M.default_folders()
   end
   local name = api.nvim_buf_get_name(0)
   if name == '' or vim.bo.buftype ~= '' then
-    return nil,
-      'chronicle: which folder? :Chronicle index DIR, or set index_folders (this buffer has no file)'
+    return nil, 'chronicle: which folder? :Chronicle index DIR, or set index_folders (this buffer has no file)'
   end
   return { vim.fn.fnamemodify(name, ':p:h') }
 end
@@ -459,7 +554,7 @@ function M.autostart()
   local errors = {}
   for _, d in ipairs(cfg().index_folders or {}) do
     local real = M.resolve(d)
-    if not (real and entries[real] and entries[real].ix) then
+    if not (real and entries[real] and (entries[real].ix or entries[real].opening)) then
       local ok, err = pcall(M.start, d)
       if not ok then
         errors[#errors + 1] = tostring(err) .. ' (index_folders)'
@@ -486,6 +581,22 @@ local function save_if_changed(e)
   return true
 end
 
+-- Frees the index of `e` once no worker uses it (its thread is joined and
+-- its cache write finished). With workers still busy after `ms`, the index
+-- is left to the process's end rather than freed under them.
+local function free(e, ms)
+  stop_timer(e)
+  if not settle(e, ms) then
+    return false
+  end
+  if e.ix then
+    pcall(save_if_changed, e)
+    F().index_free(e.ix)
+    e.ix = nil
+  end
+  return true
+end
+
 --- `:Chronicle! index [DIR]`: cancels the running pass of DIR (or of every
 --- index); an index that is watching stops watching. Either way the index
 --- stays open with what it holds, for the queries.
@@ -496,13 +607,13 @@ function M.cancel(dir)
     if not real then
       error(err, 0)
     end
-    if not (entries[real] and entries[real].ix) then
+    if not (entries[real] and (entries[real].ix or entries[real].opening)) then
       error(('chronicle: %s is not indexed'):format(dir), 0)
     end
     list[1] = entries[real]
   else
     for _, real in ipairs(order) do
-      if entries[real] and entries[real].ix then
+      if entries[real] and (entries[real].ix or entries[real].opening) then
         list[#list + 1] = entries[real]
       end
     end
@@ -512,7 +623,8 @@ function M.cancel(dir)
     return
   end
   for _, e in ipairs(list) do
-    local p = F().index_progress(e.ix) or {}
+    settle(e, 60000)
+    local p = e.ix and F().index_progress(e.ix) or {}
     if e.running or core.INDEX_BUSY[p.state] then
       F().index_cancel(e.ix)
       e.cancelling = true
@@ -521,23 +633,16 @@ function M.cancel(dir)
     elseif p.state == 'watching' then
       -- the library stops watching only when freed: free it (the thread
       -- ends, the cache is written) and reopen the cache, idle
-      stop_timer(e)
-      save_if_changed(e)
-      F().index_free(e.ix)
-      e.ix = nil
-      local ok, err = pcall(function()
-        e.ix = F().index_open(e.cache)
-        e.progress = F().index_progress(e.ix)
-        refresh_files(e)
-      end)
-      if ok then
+      free(e, 60000)
+      open_async(e, function()
+        if (e.inflight or 0) == 0 then
+          refresh_files(e)
+        end
         notify(('chronicle: stopped watching %s; the index keeps its %d files (:Chronicle index to follow changes again)'):format(
           e.name,
           e.files or 0
         ))
-      else
-        notify(tostring(err), vim.log.levels.ERROR)
-      end
+      end)
     else
       notify(('chronicle: %s is not being indexed; nothing to cancel'):format(e.name))
     end
@@ -546,28 +651,25 @@ function M.cancel(dir)
 end
 
 --- Frees every index (VimLeavePre): each worker thread is joined and its
---- cache write finished.
+--- cache write finished (an index still answering a query after a few
+--- seconds is left to the process's end).
 function M.close_all()
   for _, real in ipairs(order) do
     local e = entries[real]
-    if e and e.ix then
-      stop_timer(e)
-      pcall(save_if_changed, e)
-      F().index_free(e.ix)
-      e.ix = nil
+    if e then
+      e.closed = true
+      free(e, 3000)
     end
   end
 end
 
---- Closes the index of one folder (tests; freeing joins its thread).
+--- Closes the index of one folder.
 function M.close(dir)
   local real = M.resolve(dir) or dir
   local e = entries[real]
-  if e and e.ix then
-    stop_timer(e)
-    pcall(save_if_changed, e)
-    F().index_free(e.ix)
-    e.ix = nil
+  if e then
+    e.closed = true
+    free(e, 60000)
   end
   entries[real] = nil
   for i, r in ipairs(order) do
@@ -599,17 +701,22 @@ end
 --- "chronicle 5 files"), "" when none is open. Cheap: no library call.
 function M.statusline()
   local list = {}
-  for _, e in ipairs(M.active()) do
-    list[#list + 1] = view(e)
+  for _, real in ipairs(order) do
+    local e = entries[real]
+    if e and (e.ix or e.opening) then
+      list[#list + 1] = view(e)
+    end
   end
   return core.index_statusline(list)
 end
 
---- Waits (processing events) until every open index has finished its pass.
+--- Waits (processing events) until every index has been opened and has
+--- finished its pass.
 function M.wait(timeout)
   return vim.wait(timeout or 10000, function()
-    for _, e in ipairs(M.active()) do
-      if e.running or e.fresh then
+    for _, real in ipairs(order) do
+      local e = entries[real]
+      if e and (e.opening or e.running or e.fresh) then
         return false
       end
     end
@@ -622,115 +729,88 @@ end
 function M.status_lines(max_skipped)
   max_skipped = max_skipped or 20
   local lines = {}
-  for _, e in ipairs(M.active()) do
-    local p = F().index_progress(e.ix) or e.progress or {}
-    e.progress = p
-    if not e.running and e.files_gen ~= p.generation then
-      refresh_files(e)
-    end
-    local v = view(e)
-    local what
-    if core.INDEX_BUSY[p.state] or e.running then
-      what = core.index_progress_text(v, nil):gsub('^chronicle: ', '')
-    else
-      what = ('%s; %d files'):format(p.state, e.files or 0)
-      if (p.files_reused or 0) > 0 and e.ms then
-        what = what .. (' (%d unchanged at open)'):format(p.files_reused)
+  for _, real in ipairs(order) do
+    local e = entries[real]
+    if e and (e.ix or e.opening) then
+      local busy = e.opening or (e.inflight or 0) > 0
+      local p = (not busy and F().index_progress(e.ix)) or e.progress or {}
+      e.progress = p
+      if not busy and not e.running and e.files_gen ~= p.generation then
+        refresh_files(e)
       end
-      if e.ms then
-        what = what .. (', first pass %s'):format(e.ms >= 1000 and ('%.1f s'):format(e.ms / 1000) or ('%d ms'):format(math.floor(e.ms + 0.5)))
-      end
-    end
-    lines[#lines + 1] = ('index: %s — %s'):format(e.name, what)
-    lines[#lines + 1] = '  cache: ' .. vim.fn.fnamemodify(e.cache, ':~')
-      .. (uv.fs_stat(e.cache) and '' or ' (not written yet)')
-    local skipped = e.skipped or {}
-    if #skipped > 0 then
-      lines[#lines + 1] = ('  skipped: %d file%s'):format(#skipped, #skipped == 1 and '' or 's')
-      for i, f in ipairs(skipped) do
-        if i > max_skipped then
-          lines[#lines + 1] = ('    … %d more'):format(#skipped - max_skipped)
-          break
+      local v = view(e)
+      local what
+      if e.opening or core.INDEX_BUSY[p.state] or e.running then
+        what = core.index_progress_text(v, nil):gsub('^chronicle: ', '')
+      else
+        what = ('%s; %d files'):format(p.state, e.files or 0)
+        if (p.files_reused or 0) > 0 and e.ms then
+          what = what .. (' (%d unchanged at open)'):format(p.files_reused)
         end
-        lines[#lines + 1] = ('    %s — %s'):format(core.relative(f.path, e.dir), f.skipped)
+        if e.ms then
+          what = what
+            .. (', first pass %s'):format(e.ms >= 1000 and ('%.1f s'):format(e.ms / 1000) or ('%d ms'):format(math.floor(e.ms + 0.5)))
+        end
       end
-    end
-    if p.message and p.message ~= '' then
-      lines[#lines + 1] = '  latest message: ' .. p.message
+      lines[#lines + 1] = ('index: %s — %s'):format(e.name, what)
+      lines[#lines + 1] = '  cache: '
+        .. vim.fn.fnamemodify(e.cache, ':~')
+        .. (uv.fs_stat(e.cache) and '' or ' (not written yet)')
+      local skipped = e.skipped or {}
+      if #skipped > 0 then
+        lines[#lines + 1] = ('  skipped: %d file%s'):format(#skipped, #skipped == 1 and '' or 's')
+        for i, f in ipairs(skipped) do
+          if i > max_skipped then
+            lines[#lines + 1] = ('    … %d more'):format(#skipped - max_skipped)
+            break
+          end
+          lines[#lines + 1] = ('    %s — %s'):format(core.relative(f.path, e.dir), f.skipped)
+        end
+      end
+      if p.message and p.message ~= '' then
+        lines[#lines + 1] = '  latest message: ' .. p.message
+      end
     end
   end
   return lines
 end
 
 ------------------------------------------------------------------------------
--- positions: the index gives byte offsets (and lines); quickfix entries and
--- jumps want a line and a byte column, read from the file
+-- positions of a folder-timeline source, for <CR>
 
 local starts_cache, starts_n = {}, 0
 
-local function line_starts(path, budget)
+--- Row and byte column (0-based) of byte offset `off` in the file `path`,
+--- or nil.
+function M.position(path, off)
   local st = uv.fs_stat(path)
   if not st then
     return nil
   end
   local c = starts_cache[path]
   local mt = st.mtime or {}
-  if c and c.size == st.size and c.sec == mt.sec and c.nsec == mt.nsec then
-    return c.starts
-  end
-  if budget then
-    if st.size > budget.left then
+  if not (c and c.size == st.size and c.sec == mt.sec and c.nsec == mt.nsec) then
+    local f = io.open(path, 'rb')
+    if not f then
       return nil
     end
-    budget.left = budget.left - st.size
-  end
-  local f = io.open(path, 'rb')
-  if not f then
-    return nil
-  end
-  local text = f:read('*a')
-  f:close()
-  local starts = core.text_line_starts(text or '')
-  if starts_n >= 512 then
-    starts_cache, starts_n = {}, 0
-  end
-  starts_cache[path] = { size = st.size, sec = mt.sec, nsec = mt.nsec, starts = starts }
-  starts_n = starts_n + 1
-  return starts
-end
-
---- Row and byte column (0-based) of byte offset `off` in the file `path`,
---- or nil. `budget` (optional, { left = bytes }) bounds the reading.
-function M.position(path, off, budget)
-  local starts = line_starts(path, budget)
-  if not starts then
-    return nil
-  end
-  return core.locate(starts, off or 0)
-end
-
---- Gives the index items' events row/col/end_row/end_col from their files
---- (within M.POSITION_BUDGET bytes read; beyond it they keep the line the
---- index gave, column 0).
-function M.locate(items)
-  local budget = { left = M.POSITION_BUDGET }
-  for _, it in ipairs(items) do
-    local ev = it.ev
-    if ev.indexed and ev.col == nil and ev.start and it.doc.path then
-      local starts = line_starts(it.doc.path, budget)
-      if starts then
-        local r, c = core.locate(starts, ev.start)
-        local r2, c2 = core.locate(starts, ev.stop or ev.start, r)
-        ev.row, ev.col, ev.end_row, ev.end_col = r, c, r2, c2
-      end
+    local text = f:read('*a')
+    f:close()
+    if starts_n >= 64 then
+      starts_cache, starts_n = {}, 0
     end
+    c = { size = st.size, sec = mt.sec, nsec = mt.nsec, starts = core.text_line_starts(text or '') }
+    starts_cache[path] = c
+    starts_n = starts_n + 1
   end
-  return items
+  return core.locate(c.starts, off or 0)
 end
 
 ------------------------------------------------------------------------------
--- queries: each returns core items; `names` (id → name) collects the
--- actors' names, `cache` shares one doc per file across calls
+-- queries. Each runs on a worker thread (the library answers in full; the
+-- worker trims the answer and places its events in their files) and
+-- returns a request: { done, result } with `cb(result)` called when it is
+-- done — at once when the answer came within M.WAIT_MS of M.await.
 
 local realpaths = {}
 
@@ -760,104 +840,236 @@ function M.open_paths(docs)
   return set
 end
 
---- Index items related to event `ev` of the file `path` (its line in that
---- file), from the index holding the file; judged against `ev` like open
---- buffers are (core.index_related).
-function M.related(path, ev, names, cache)
+local function set_list(set)
   local out = {}
-  local real = M.real(path)
-  if not real or not ev.row then
-    return out
+  for k in pairs(set or {}) do
+    out[#out + 1] = k
   end
-  for _, e in ipairs(M.active()) do
-    if under(real, e.dir) then
-      local j = M.decode(F().index_query(e.ix, 'related', real, ev.row + 1))
-      if j and j.related then
-        for _, it in ipairs(core.index_related(ev, j.related, e.dir, names, cache)) do
-          out[#out + 1] = it
+  table.sort(out)
+  return out
+end
+
+-- Answers already given (and requests under way), by what was asked and
+-- the generation of each index asked: hovering the same entity again costs
+-- nothing, and never queues the same query twice on the thread pool.
+local answered, n_answered = {}, 0
+
+local function complete(req)
+  req.done = true
+  answered[req.key] = req
+  local cbs = req.cbs
+  req.cbs = {}
+  for _, fn in ipairs(cbs) do
+    pcall(fn, req.result)
+  end
+end
+
+--- Calls `fn(result)` when `req` is done (at once if it is).
+function M.on_done(req, fn)
+  if req.done then
+    fn(req.result)
+  else
+    req.cbs[#req.cbs + 1] = fn
+  end
+end
+
+-- Asks every entry of `list` (op, q(e)); `finish(answers)` (decoded, false
+-- for failures) makes the request's result. `what` names the question for
+-- the cache of answers.
+local function request(list, op, what, q, finish)
+  local key = { op, what }
+  for _, e in ipairs(list) do
+    key[#key + 1] = e.dir .. '@' .. tostring(e.progress and e.progress.generation)
+  end
+  key = table.concat(key, '\n')
+  local known = answered[key]
+  if known then
+    return known
+  end
+  if n_answered >= 64 then
+    answered, n_answered = {}, 0
+  end
+  n_answered = n_answered + 1
+  local req = { done = false, cbs = {}, key = key }
+  answered[key] = req -- under way: the same question joins it
+  local left = #list
+  local answers = {}
+  local function finished()
+    local ok, res = pcall(finish, answers)
+    req.result = ok and res or nil
+    req.error = not ok and res or nil
+    if not ok then
+      answered[key] = nil
+    end
+    complete(req)
+  end
+  if left == 0 then
+    finished()
+    return req
+  end
+  for i, e in ipairs(list) do
+    e.inflight = (e.inflight or 0) + 1
+    local ok, err = pcall(F().index_async, op, e.ix, q(e), function(s, qerr)
+      vim.schedule(function()
+        e.inflight = e.inflight - 1
+        answers[i] = s and M.decode(s) or false
+        if qerr and not e.said['query:' .. qerr] then
+          e.said['query:' .. qerr] = true
+          notify(('chronicle: the index of %s: %s'):format(e.name, qerr), vim.log.levels.WARN)
+        end
+        left = left - 1
+        if left == 0 then
+          finished()
+        end
+      end)
+    end)
+    if not ok then
+      e.inflight = e.inflight - 1
+      answers[i] = false
+      left = left - 1
+      notify(tostring(err), vim.log.levels.ERROR)
+      if left == 0 then
+        finished()
+      end
+    end
+  end
+  return req
+end
+
+--- Waits (processing events) up to `ms` (default M.WAIT_MS) for a request.
+function M.await(req, ms)
+  ms = ms or M.WAIT_MS
+  if req and not req.done and ms > 0 then
+    vim.wait(ms, function()
+      return req.done
+    end, 2)
+  end
+  return req and req.done
+end
+
+--- Where entity `id` is named in the indexed folders: result { files (core
+--- "also in" entries with lines, most mentions first, `max_files` of them),
+--- files_total, items (its events, the first M.MAX_EVENTS by date),
+--- events_total, names }. Files in `skip` (real path → true) are left out.
+function M.request_entity(id, skip, max_files)
+  local list = M.active()
+  local skip_list = set_list(skip)
+  return request(list, 'entity', table.concat({ id, max_files or 8, unpack(skip_list) }, '\n'), function()
+    return { id = id, skip = skip_list, max_files = max_files or 8, max_events = M.MAX_EVENTS, budget = M.POSITION_BUDGET }
+  end, function(answers)
+    local res = { files = {}, files_total = 0, items = {}, events_total = 0, names = {}, cache = {} }
+    for i, e in ipairs(list) do
+      local j = answers[i]
+      if j and j.entity then
+        for _, f in ipairs(core.index_mentions(j, e.dir, skip)) do
+          res.files[#res.files + 1] = f
+        end
+        res.files_total = res.files_total + (j.files_total or 0)
+        for _, it in ipairs(core.index_items(j.events, e.dir, res.names, res.cache)) do
+          res.items[#res.items + 1] = it
+        end
+        res.events_total = res.events_total + (j.events_total or 0)
+      end
+    end
+    if #list > 1 then
+      table.sort(res.files, function(a, b)
+        if a.count ~= b.count then
+          return a.count > b.count
+        end
+        return a.path < b.path
+      end)
+      core.sort_events(res.items)
+    end
+    return res
+  end)
+end
+
+--- Events related to event `ev` of the file `path` (its line there), from
+--- the index holding the file, judged against `ev` as open buffers are:
+--- result { items, names }.
+function M.request_related(path, ev, skip)
+  local real = M.real(path)
+  local list = {}
+  if real and ev.row then
+    for _, e in ipairs(M.active()) do
+      if under(real, e.dir) then
+        list[#list + 1] = e
+      end
+    end
+  end
+  local skip_list = set_list(skip)
+  return request(list, 'related', table.concat({ real or '', ev.row or -1, ev.trigger or '', ev.date or '', table.concat(ev.actors or {}, ','), unpack(skip_list) }, '\n'), function()
+    return { path = real, line = ev.row + 1, skip = skip_list, max_events = M.MAX_EVENTS, budget = M.POSITION_BUDGET }
+  end, function(answers)
+    local res = { items = {}, names = {}, cache = {} }
+    for i, e in ipairs(list) do
+      local j = answers[i]
+      for _, it in ipairs(j and core.index_related(ev, j.related, e.dir, res.names, res.cache) or {}) do
+        res.items[#res.items + 1] = it
+      end
+    end
+    return res
+  end)
+end
+
+--- The folder timeline between `from` and `to` (dates as written, each
+--- optional): result { entries (each with `root`, its sources with `name`
+--- and `row`/`col` when placed), total, sources_total }.
+function M.request_timeline(from, to, max)
+  local list = M.active()
+  return request(list, 'timeline', table.concat({ from or '', to or '', max or M.MAX_TIMELINE }, '\n'), function()
+    return { from = from, to = to, max_events = max or M.MAX_TIMELINE, budget = M.POSITION_BUDGET }
+  end, function(answers)
+    local res = { entries = {}, total = 0, sources_total = 0 }
+    for i, e in ipairs(list) do
+      local j = answers[i]
+      if j then
+        for _, entry in ipairs(j.events or {}) do
+          entry.root = e.dir
+          for _, src in ipairs(entry.sources or {}) do
+            src.name = core.relative(src.doc, e.dir)
+          end
+          res.entries[#res.entries + 1] = entry
+        end
+        res.total = res.total + (j.events_total or 0)
+        res.sources_total = res.sources_total + (j.sources_total or 0)
+      end
+    end
+    core.sort_entries(res.entries)
+    return res
+  end)
+end
+
+--- The events dated within timex `t` (a day, or a range of days): result
+--- { items, names }. Coarser dates (a month, a year) are not asked.
+function M.request_on_date(t, skip)
+  local from = t and t.value and core.day_of(t.value)
+  local to = from and ((t.end_value and core.day_of(t.end_value)) or from)
+  local list = from and M.active() or {}
+  local skip_list = set_list(skip)
+  return request(list, 'timeline', table.concat({ 'date', from or '', to or '', t and t.value or '', t and t.end_value or '', unpack(skip_list) }, '\n'), function()
+    return { from = from, to = to, skip = skip_list, max_events = M.MAX_EVENTS, budget = M.POSITION_BUDGET }
+  end, function(answers)
+    local res = { items = {}, names = {}, cache = {} }
+    for i, e in ipairs(list) do
+      local j = answers[i]
+      for _, it in ipairs(j and core.index_source_items(j.events, e.dir, res.names, res.cache) or {}) do
+        if core.date_matches_timex(it.ev.date, t) and not (skip and skip[it.doc.path]) then
+          res.items[#res.items + 1] = it
         end
       end
     end
-  end
-  return out
+    return res
+  end)
 end
 
---- Where entity `id` is named in the indexed folders: the files (core's
---- "also in" entries with lines; those in `skip` left out) and its events.
-function M.entity(id, skip, names, cache)
-  local files, items = {}, {}
-  if not id then
-    return files, items
-  end
-  for _, e in ipairs(M.active()) do
-    local j = M.decode(F().index_query(e.ix, 'entity', id))
-    if j and j.entity then
-      for _, f in ipairs(core.index_mentions(j, e.dir, skip)) do
-        files[#files + 1] = f
-      end
-      for _, it in ipairs(core.index_items(j.events, e.dir, names, cache)) do
-        items[#items + 1] = it
-      end
-    end
-  end
-  if #M.active() > 1 then
-    table.sort(files, function(a, b)
-      if a.count ~= b.count then
-        return a.count > b.count
-      end
-      return a.path < b.path
-    end)
-  end
-  return files, items
-end
-
---- Raw timeline entries of every open index between `from` and `to`
---- (dates as written, each optional), in date order.
-function M.timeline_entries(from, to, actor)
-  local out = {}
-  for _, e in ipairs(M.active()) do
-    local j = M.decode(F().index_query(e.ix, 'timeline', from, to, actor))
-    for _, entry in ipairs(j and j.events or {}) do
-      entry.root = e.dir
-      out[#out + 1] = entry
-    end
-  end
-  return core.sort_entries(out)
-end
-
---- Index items of the events dated within timex `t` (each source one item).
-function M.on_date(t, names, cache)
-  local out = {}
-  if not (t and t.value and t.value:match('^%d%d%d%d')) then
-    return out
-  end
-  local from = core.day_of(t.value) or t.value
-  local to = (t.end_value and core.day_of(t.end_value)) or from
-  for _, entry in ipairs(M.timeline_entries(from, to)) do
-    for _, it in ipairs(core.index_source_items({ entry }, entry.root, names, cache)) do
-      if core.date_matches_timex(it.ev.date, t) then
-        out[#out + 1] = it
-      end
-    end
-  end
-  return out
-end
-
---- Timeline entries of the folders with each source's `name` (relative to
---- its folder) and `row` (within M.POSITION_BUDGET bytes read).
-function M.timeline(from, to, actor)
-  local entries_ = M.timeline_entries(from, to, actor)
-  local budget = { left = M.POSITION_BUDGET }
-  for _, entry in ipairs(entries_) do
-    for _, s in ipairs(entry.sources or {}) do
-      s.name = core.relative(s.doc, entry.root)
-      local starts = line_starts(s.doc, budget)
-      if starts then
-        s.row, s.col = core.locate(starts, s.start or 0)
-      end
-    end
-  end
-  return entries_
+--- Where `id` is named (blocking until the index answers; scripts, tests):
+--- the files and the events, as in request_entity.
+function M.entity(id, skip)
+  local req = M.request_entity(id, skip, 1000000)
+  M.await(req, 60000)
+  local r = req.result or { files = {}, items = {} }
+  return r.files, r.items
 end
 
 return M

@@ -81,34 +81,55 @@ function M.related()
   end
   local docs = A.snapshots(buf)
   local here = docs[1]
-  -- the folder index, when one is open: its answers merged in, files open
-  -- in annotated buffers left to the buffers
+  -- the folder index, when one is open: asked on a worker thread; its
+  -- answer is merged in (files open in annotated buffers left to the
+  -- buffers), now if it comes within a moment, else into the list later
   local I = package.loaded['chronicle.index']
   I = I and I.any() and I or nil
-  local names, cache, skip = {}, {}, I and I.open_paths(docs) or nil
-  local items, title, extra
+  local req
+  if I then
+    req = require('chronicle.hover').index_request(buf, m)
+    I.await(req)
+  end
+  local skip = I and I.open_paths(docs) or nil
+  local own, title
   if m.kind == 'event' then
-    items = core.related(docs, here, m)
-    extra = I and I.related(here.path, m, names, cache)
+    own = core.related(docs, here, m)
     title = ('chronicle: related to %s %s (%s)'):format(m.label or 'event', m.date or 'undated', m.trigger or '')
   elseif m.kind == 'entity' then
-    items = core.events_of_entity(docs, m.id)
-    extra = I and select(2, I.entity(m.id, skip, names, cache))
+    own = core.events_of_entity(docs, m.id)
     title = 'chronicle: events of %s'
   else
-    items = core.events_on_date(docs, m)
-    extra = I and I.on_date(m, names, cache)
+    own = core.events_on_date(docs, m)
     title = ('chronicle: events on %s'):format(core.date_short(m) or m.value or m.text)
   end
-  if extra then
-    items = core.merge_items(items, extra, skip)
-    I.locate(items)
+  local function gather()
+    local res = req and req.done and req.result or nil
+    local list = {}
+    for i, it in ipairs(own) do
+      list[i] = it
+    end
+    if res then
+      list = core.merge_items(list, res.items, skip)
+    end
+    return list, core.name_index(docs, kb, res and res.names)
   end
-  local name_of = core.name_index(docs, kb, names)
+  local items, name_of = gather()
   if m.kind == 'entity' then
     title = title:format((name_of(m.id)))
   end
-  if #items == 0 then
+  if req and not req.done then
+    -- the list as it is now; the index's answer replaces it when it comes
+    I.on_done(req, function()
+      local all, names = gather()
+      local info = vim.fn.getqflist({ id = M.qf_id or 0, title = 1 })
+      if info.id == M.qf_id and info.title == title and #all > #items then
+        vim.fn.setqflist({}, 'r', { id = M.qf_id, title = title, items = M.qf_items(all, names) })
+        vim.notify(('chronicle: the folder index added %d events to the quickfix list'):format(#all - #items))
+      end
+    end)
+  end
+  if #items == 0 and not (req and not req.done) then
     vim.notify(
       ('chronicle: nothing related found in the %d annotated buffer%s%s'):format(
         #docs,
@@ -121,6 +142,7 @@ function M.related()
   end
   local qf = M.qf_items(items, name_of)
   vim.fn.setqflist({}, ' ', { title = title, items = qf })
+  M.qf_id = vim.fn.getqflist({ id = 0 }).id
   local picker = require('chronicle').config.related_picker
   if picker == 'select' then
     vim.ui.select(items, {

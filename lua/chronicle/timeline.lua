@@ -9,6 +9,7 @@ local A = require('chronicle.annotate')
 local M = {}
 
 M.maps = {} -- timeline buffer → { [line] = item }
+M.gen = {} -- timeline buffer → how many times it was filled (a late answer checks it)
 
 local function kb(id)
   local ok, v = pcall(require('chronicle.ffi').entity, id)
@@ -45,8 +46,12 @@ function M.jump()
   if item.source then
     -- a source of the folder index: a file and a byte offset
     local s = item.source
-    local I = require('chronicle.index')
-    local row, col = I.position(s.doc, s.start)
+    -- placed by the index's worker; else read the file now (the budget of
+    -- bytes read there ran out)
+    local row, col = s.row, s.col
+    if not row then
+      row, col = require('chronicle.index').position(s.doc, s.start)
+    end
     if not row then
       vim.notify('chronicle: cannot read ' .. s.doc, vim.log.levels.WARN)
       return
@@ -74,10 +79,8 @@ function M.jump()
   require('chronicle.related').goto_mention(buf, m)
 end
 
--- The folder timeline's lines: the events of every open index between
--- `from` and `to`, the same event told by several articles shown once with
--- each source.
-local function folder_lines(from, to)
+-- The open indexes (index_folders are started if none is), or an error.
+local function folder_index()
   local I = require('chronicle.index')
   if not I.any() then
     local folders = require('chronicle').config.index_folders or {}
@@ -85,11 +88,18 @@ local function folder_lines(from, to)
       error('chronicle: no folder is indexed: :Chronicle index [DIR] first (or set index_folders)', 0)
     end
     I.autostart()
+    I.wait(2000) -- the index is opened on a worker thread
     if not I.any() then
-      error('chronicle: none of index_folders could be indexed (:Chronicle status)', 0)
+      error('chronicle: the folders of index_folders are not open yet (:Chronicle status)', 0)
     end
   end
-  local entries = I.timeline(from, to)
+  return I
+end
+
+-- The folder timeline's lines for a request's result (nil: not answered
+-- yet): the events of every open index between `from` and `to`, the same
+-- event told by several articles shown once with each source.
+local function folder_lines(I, req, from, to)
   local folders, busy = {}, {}
   for _, e in ipairs(I.active()) do
     folders[#folders + 1] = e.name
@@ -101,9 +111,24 @@ local function folder_lines(from, to)
   if from or to then
     range = (' (%s … %s)'):format(from or '', to or '')
   end
-  return core.folder_timeline(entries, {
-    title = 'Chronicle timeline — ' .. table.concat(folders, ', ') .. range,
-    note = #busy > 0 and ('(still ' .. table.concat(busy, '; ') .. ': partial)') or nil,
+  local title = 'Chronicle timeline — ' .. table.concat(folders, ', ') .. range
+  if not (req and req.done) then
+    return { title, '', 'The folder index is answering… (this buffer fills in when it has)' }, { false, false, false }
+  end
+  local res = req.result or { entries = {}, total = 0 }
+  local notes = {}
+  if #busy > 0 then
+    notes[#notes + 1] = 'still ' .. table.concat(busy, '; ') .. ': partial'
+  end
+  if res.total > #res.entries then
+    notes[#notes + 1] = ('the first %d of %d events: narrow with :Chronicle timeline folder FROM TO'):format(
+      #res.entries,
+      res.total
+    )
+  end
+  return core.folder_timeline(res.entries, {
+    title = title,
+    note = #notes > 0 and ('(' .. table.concat(notes, '; ') .. ')') or nil,
   })
 end
 
@@ -117,9 +142,12 @@ function M.open(scope, from, to)
     vim.notify('chronicle: run :Chronicle timeline from an article buffer', vim.log.levels.INFO)
     return nil
   end
-  local lines, map, name
+  local lines, map, name, req, I
   if scope == 'folder' then
-    lines, map = folder_lines(from, to)
+    I = folder_index()
+    req = I.request_timeline(from, to)
+    I.await(req)
+    lines, map = folder_lines(I, req, from, to)
     name = 'chronicle://timeline/folder'
   else
     if not ready(buf) then
@@ -144,12 +172,68 @@ function M.open(scope, from, to)
     tbuf = api.nvim_create_buf(false, true)
     api.nvim_buf_set_name(tbuf, name)
   end
-  vim.bo[tbuf].modifiable = true
-  api.nvim_buf_set_lines(tbuf, 0, -1, false, lines)
-  vim.bo[tbuf].modifiable = false
   vim.bo[tbuf].buftype = 'nofile'
   vim.bo[tbuf].bufhidden = 'wipe'
   vim.bo[tbuf].swapfile = false
+  M.fill(tbuf, lines, map)
+  if req and not req.done then
+    local gen = (M.gen[tbuf] or 0) + 1
+    M.gen[tbuf] = gen
+    I.on_done(req, function()
+      -- the buffer may be gone, or show another timeline by now
+      if api.nvim_buf_is_valid(tbuf) and M.gen[tbuf] == gen then
+        local l2, m2 = folder_lines(I, req, from, to)
+        M.fill(tbuf, l2, m2)
+        for _, w in ipairs(vim.fn.win_findbuf(tbuf)) do
+          for i = 1, #l2 do
+            if m2[i] then
+              pcall(api.nvim_win_set_cursor, w, { i, 0 })
+              break
+            end
+          end
+        end
+      end
+    end)
+  else
+    M.gen[tbuf] = (M.gen[tbuf] or 0) + 1
+  end
+  local win = vim.fn.bufwinid(tbuf)
+  if win == -1 then
+    vim.cmd(('botright %dsplit'):format(math.max(3, math.min(#lines, 15))))
+    api.nvim_win_set_buf(0, tbuf)
+  else
+    api.nvim_set_current_win(win)
+  end
+  vim.wo.wrap = false
+  vim.wo.cursorline = true
+  -- the filetype last, so ftplugins and user autocommands see the content
+  vim.bo[tbuf].filetype = 'chronicle-timeline'
+  vim.keymap.set('n', '<CR>', M.jump, { buffer = tbuf, silent = true, desc = 'chronicle: go to the source' })
+  vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = tbuf, silent = true, desc = 'chronicle: close' })
+  api.nvim_create_autocmd('BufWipeout', {
+    buffer = tbuf,
+    once = true,
+    callback = function()
+      M.maps[tbuf] = nil
+      M.gen[tbuf] = nil
+    end,
+  })
+  -- the cursor on the first entry
+  for i = 1, #lines do
+    if map[i] then
+      api.nvim_win_set_cursor(0, { i, 0 })
+      break
+    end
+  end
+  return tbuf
+end
+
+--- Puts `lines` (and their highlights) in the timeline buffer `tbuf`;
+--- `map` gives the item of each line.
+function M.fill(tbuf, lines, map)
+  vim.bo[tbuf].modifiable = true
+  api.nvim_buf_set_lines(tbuf, 0, -1, false, lines)
+  vim.bo[tbuf].modifiable = false
   M.maps[tbuf] = map
   api.nvim_buf_clear_namespace(tbuf, A.ns, 0, -1)
   api.nvim_buf_add_highlight(tbuf, A.ns, 'ChronicleHoverTitle', 0, 0, -1)
@@ -177,34 +261,6 @@ function M.open(scope, from, to)
       end
     end
   end
-  local win = vim.fn.bufwinid(tbuf)
-  if win == -1 then
-    vim.cmd(('botright %dsplit'):format(math.max(3, math.min(#lines, 15))))
-    api.nvim_win_set_buf(0, tbuf)
-  else
-    api.nvim_set_current_win(win)
-  end
-  vim.wo.wrap = false
-  vim.wo.cursorline = true
-  -- the filetype last, so ftplugins and user autocommands see the content
-  vim.bo[tbuf].filetype = 'chronicle-timeline'
-  vim.keymap.set('n', '<CR>', M.jump, { buffer = tbuf, silent = true, desc = 'chronicle: go to the source' })
-  vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = tbuf, silent = true, desc = 'chronicle: close' })
-  api.nvim_create_autocmd('BufWipeout', {
-    buffer = tbuf,
-    once = true,
-    callback = function()
-      M.maps[tbuf] = nil
-    end,
-  })
-  -- the cursor on the first entry
-  for i = 1, #lines do
-    if map[i] then
-      api.nvim_win_set_cursor(0, { i, 0 })
-      break
-    end
-  end
-  return tbuf
 end
 
 return M

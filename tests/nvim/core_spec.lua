@@ -390,6 +390,186 @@ H.test('folder timeline: one entry per event, a line per source', function()
   H.eq(items[2].ev.actors, { 'L1', 'Q6279' })
 end)
 
+H.test('json_items finds array items without decoding (strings with brackets, escapes)', function()
+  local s = '{"a":1,"files":[{"path":"/x/a [1].md","m":[{"line":1}]},{"path":"/x/q\\"b\\".md","m":[]},{"path":"/x/}{.md"}],"events":[]}'
+  local items = core.json_items(s, 'files')
+  H.eq(#items, 3)
+  H.eq(s:sub(items[1][1], items[1][2]), '{"path":"/x/a [1].md","m":[{"line":1}]}')
+  H.eq(s:sub(items[2][1], items[2][2]), '{"path":"/x/q\\"b\\".md","m":[]}')
+  H.eq(s:sub(items[3][1], items[3][2]), '{"path":"/x/}{.md"}')
+  H.eq(#core.json_items(s, 'events'), 0)
+  H.eq(#core.json_items(s, 'nothing'), 0)
+end)
+
+-- a chr_index_entity answer as the library writes it
+local function entity_answer()
+  local function ev(path, line, start, date, trig)
+    return ('{"path":"%s","line":%d,"start":%d,"end":%d,"trigger":"%s","type":"04","label":"visit","date":%s,"status":"happened","actors":[{"id":"Q6279","name":"Joe Biden"}]}'):format(
+      path, line, start, start + #trig, trig, date and ('"' .. date .. '"') or 'null')
+  end
+  local files = {
+    '{"path":"/n/a.md","mentions":[{"line":1,"start":0,"end":3}]}',
+    '{"path":"/n/b.md","mentions":[{"line":1,"start":0,"end":3},{"line":4,"start":30,"end":33},{"line":9,"start":90,"end":93}]}',
+    '{"path":"/n/here.md","mentions":[{"line":1,"start":0,"end":3},{"line":2,"start":10,"end":13}]}',
+    '{"path":"/n/c.md","mentions":[{"line":2,"start":5,"end":8},{"line":3,"start":9,"end":12}]}',
+  }
+  local events = {
+    ev('/n/b.md', 4, 30, '2023-09-10', 'visit'),
+    ev('/n/a.md', 1, 4, '1995-07-11', 'met'),
+    ev('/n/here.md', 2, 14, '1990', 'saw'),
+    ev('/n/c.md', 3, 13, nil, 'told'),
+    ev('/n/c.md', 2, 9, '2001', 'said'),
+  }
+  return '{"query":"Q6279","entity":{"id":"Q6279","name":"Joe Biden","type":"PERSON"},"mentions":8,"files":['
+    .. table.concat(files, ',') .. '],"events":[' .. table.concat(events, ',') .. ']}'
+end
+
+-- a tiny JSON reader for the tests (the editor uses vim.json)
+local function decode(s)
+  local pos = 1
+  local function ws()
+    pos = s:find('[^ \t\r\n]', pos) or #s + 1
+  end
+  local value
+  local function str()
+    local out, i = {}, pos + 1
+    while true do
+      local c = s:sub(i, i)
+      if c == '"' then
+        pos = i + 1
+        return table.concat(out)
+      elseif c == '\\' then
+        out[#out + 1] = s:sub(i + 1, i + 1)
+        i = i + 2
+      else
+        out[#out + 1] = c
+        i = i + 1
+      end
+    end
+  end
+  function value()
+    ws()
+    local c = s:sub(pos, pos)
+    if c == '{' then
+      local t = {}
+      pos = pos + 1
+      ws()
+      if s:sub(pos, pos) == '}' then
+        pos = pos + 1
+        return t
+      end
+      while true do
+        ws()
+        local k = str()
+        ws()
+        pos = pos + 1 -- :
+        t[k] = value()
+        ws()
+        local d = s:sub(pos, pos)
+        pos = pos + 1
+        if d == '}' then
+          return t
+        end
+      end
+    elseif c == '[' then
+      local t = {}
+      pos = pos + 1
+      ws()
+      if s:sub(pos, pos) == ']' then
+        pos = pos + 1
+        return t
+      end
+      while true do
+        t[#t + 1] = value()
+        ws()
+        local d = s:sub(pos, pos)
+        pos = pos + 1
+        if d == ']' then
+          return t
+        end
+      end
+    elseif c == '"' then
+      return str()
+    elseif s:sub(pos, pos + 3) == 'null' then
+      pos = pos + 4
+      return nil
+    elseif s:sub(pos, pos + 3) == 'true' then
+      pos = pos + 4
+      return true
+    elseif s:sub(pos, pos + 4) == 'false' then
+      pos = pos + 5
+      return false
+    end
+    local num = s:match('^-?[%d%.eE+-]+', pos)
+    pos = pos + #num
+    return tonumber(num)
+  end
+  return value()
+end
+
+H.test('trim_entity_answer: top files, first events by date, skipped files out, positions', function()
+  local placed = {}
+  local function locate(path, a, b)
+    placed[#placed + 1] = path
+    return 7, a % 100, 7, b % 100
+  end
+  local out = core.trim_entity_answer(entity_answer(), { skip = { ['/n/here.md'] = true }, max_files = 2, max_events = 2, locate = locate })
+  local j = decode(out)
+  H.eq(j.entity.name, 'Joe Biden')
+  H.eq(j.files_total, 3)
+  H.eq(#j.files, 2)
+  H.eq(j.files[1].path, '/n/b.md')
+  H.eq(j.files[2].path, '/n/c.md')
+  H.eq(j.events_total, 4, 'the event in here.md is left out')
+  H.eq({ j.events[1].date, j.events[2].date }, { '1995-07-11', '2001' })
+  H.eq({ j.events[1].row, j.events[1].col, j.events[1].end_col }, { 7, 4, 7 })
+  H.eq(placed, { '/n/a.md', '/n/c.md' }, 'only the kept events are placed')
+  -- as items: the positions come through
+  local it = core.index_items(j.events, '/n', {}, {})[1]
+  H.eq({ it.doc.name, it.ev.row, it.ev.col }, { 'a.md', 7, 4 })
+  local all = decode(core.trim_entity_answer(entity_answer(), {}))
+  H.eq(#all.files, 4)
+  H.eq(#all.events, 5)
+  H.eq(all.events[5].date, nil, 'undated last')
+end)
+
+H.test('file_locator reads each file once, within its budget', function()
+  local reads = {}
+  local files = { ['/a'] = 'one\ntwo\nthree\n', ['/b'] = string.rep('x', 100) }
+  local loc = core.file_locator(function(p)
+    reads[#reads + 1] = p
+    return files[p]
+  end, 50)
+  H.eq({ loc('/a', 4, 7) }, { 1, 0, 1, 3 })
+  H.eq({ loc('/a', 8) }, { 2, 0, 2, 0 })
+  H.eq({ loc('/b', 5) }, { 0, 5, 0, 5 })
+  H.eq(loc('/c', 1), nil, 'over budget: not read')
+  H.eq(loc('/missing', 1), nil)
+  H.eq(reads, { '/a', '/b' })
+end)
+
+H.test('trim_timeline_answer and trim_related_answer', function()
+  local s = '{"events":[{"date":"1995","type":"01","label":"a","actors":[],"sources":[{"doc":"/n/x.md","start":3,"end":5,"trigger":"t1","status":"happened"}]},'
+    .. '{"date":"2023","type":"04","label":"b","actors":[{"id":"Q1","name":"N"}],"sources":[{"doc":"/n/y.md","start":10,"end":12,"trigger":"t2","status":"happened"},{"doc":"/n/z.md","start":1,"end":2,"trigger":"t3","status":"planned"}]}]}'
+  local j = decode(core.trim_timeline_answer(s, { max_events = 1 }))
+  H.eq({ j.events_total, j.sources_total, #j.events }, { 2, 3, 1 })
+  j = decode(core.trim_timeline_answer(s, {
+    locate = function(path, a)
+      return path == '/n/z.md' and 4 or nil, a, 4, a + 1
+    end,
+  }))
+  H.eq(j.events[2].sources[2].row, 4)
+  H.eq(j.events[2].sources[1].row, nil)
+  H.eq(j.events[2].sources[2].trigger, 't3')
+  local r = '{"path":"/n/a.md","line":3,"event":{"path":"/n/a.md","line":3,"start":1,"end":2},"related":['
+    .. '{"path":"/n/b.md","line":2,"start":7,"end":9,"trigger":"x","date":"2023-09-10","actors":[]},'
+    .. '{"path":"/n/open.md","line":1,"start":0,"end":2,"trigger":"y","date":"1990","actors":[]}]}'
+  local jr = decode(core.trim_related_answer(r, { skip = { ['/n/open.md'] = true } }))
+  H.eq(jr.related_total, 1)
+  H.eq(jr.related[1].path, '/n/b.md')
+  H.eq(jr.event.start, 1)
+end)
+
 H.test('core uses no vim and no ffi', function()
   local f = assert(io.open(root .. '/lua/chronicle/core.lua'))
   local src = f:read('*a')

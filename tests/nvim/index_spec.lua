@@ -129,11 +129,16 @@ H.test(':Chronicle index DIR returns at once and indexes in the background', fun
   local ms = (uv.hrtime() - t0) / 1e6
   I = require('chronicle.index')
   entry = I.entries[dir]
-  H.truthy(entry and entry.ix ~= nil, 'an index is open for the folder')
-  H.truthy(entry.running, 'a pass is running')
+  H.truthy(entry, 'an entry for the folder')
+  H.truthy(entry.opening, 'its index (the cache) is opened on a worker thread')
+  H.truthy(entry.running, 'a pass is under way')
   H.truthy(ms < 500, ('the command took %.0f ms'):format(ms))
+  H.eq(require('chronicle').statusline(), 'chronicle opening…')
   H.eq(entry.cache, I.cache_path(dir))
   H.truthy(entry.cache:find(cachedir .. '/news-', 1, true) == 1, 'cache under index_cache_dir: ' .. entry.cache)
+  H.truthy(vim.wait(5000, function()
+    return entry.ix ~= nil
+  end, 5), 'the index opened')
   H.truthy(entry.timer ~= nil, 'polled by a timer')
   -- wait by polling, as a user would
   H.truthy(I.wait(15000), 'the pass ended')
@@ -370,6 +375,59 @@ H.test('watching: a new file appears, a deleted one disappears', function()
   end
 end)
 
+H.test('a slow answer: the card, the quickfix list and the timeline fill in when it comes', function()
+  local hv = require('chronicle.hover')
+  local wait = I.WAIT_MS
+  I.WAIT_MS = 0 -- never wait: every answer comes "late"
+  local ok, err = pcall(function()
+    open(dir .. '/call.zh.txt')
+    cursor_on('拜登')
+    hv.close()
+    require('chronicle').hover()
+    H.contains(hv.lines(), 'Folder index: looking…')
+    H.truthy(vim.wait(5000, function()
+      local l = hv.lines()
+      return l and not table.concat(l, '\n'):find('looking', 1, true)
+    end, 5), 'the card filled in')
+    -- (call.vi.txt is open in a buffer by now: the buffer answers for it)
+    H.contains(hv.lines(), '  us-vietnam-timeline.zh.md (2 mentions, line 15)')
+    hv.close()
+    -- asked again: the index's answer is kept (per index generation)
+    require('chronicle').hover()
+    H.truthy(not table.concat(hv.lines(), '\n'):find('looking', 1, true), 'answered at once the second time')
+    hv.close()
+    -- the quickfix list: the buffer's events now, the index's added later
+    cursor_on('同意')
+    notes = {}
+    require('chronicle').related()
+    local n0 = #vim.fn.getqflist()
+    H.truthy(vim.wait(5000, function()
+      return #vim.fn.getqflist() > n0
+    end, 5), 'the index added to the list')
+    H.contains(notes_text(), 'the folder index added')
+    local found = false
+    for _, q in ipairs(vim.fn.getqflist()) do
+      found = found or api.nvim_buf_get_name(q.bufnr):find('us-vietnam-timeline.zh.md', 1, true) ~= nil
+    end
+    H.truthy(found, 'us-vietnam-timeline.zh.md (not open) is in the list now')
+    vim.cmd('cclose')
+    -- the timeline: a placeholder, then the events
+    local tbuf = require('chronicle').timeline('folder', '2023', '2023')
+    H.contains(timeline_lines(tbuf), 'The folder index is answering…')
+    H.truthy(vim.wait(5000, function()
+      return not table.concat(timeline_lines(tbuf), '\n'):find('answering', 1, true)
+    end, 5), 'the timeline filled in')
+    H.contains(timeline_lines(tbuf), '  điện đàm')
+    H.eq(api.nvim_get_current_buf(), tbuf)
+    H.truthy(api.nvim_win_get_cursor(0)[1] >= 3, 'the cursor on the first entry')
+    vim.cmd('silent! only')
+  end)
+  I.WAIT_MS = wait
+  if not ok then
+    error(err, 0)
+  end
+end)
+
 -- a folder big enough that a pass takes a while
 local big = tmp .. '/big'
 vim.fn.mkdir(big, 'p')
@@ -409,7 +467,10 @@ H.test(':Chronicle! index stops watching; the index stays open for queries', fun
   notes = {}
   vim.cmd('Chronicle! index ' .. vim.fn.fnameescape(big))
   local e = I.entries[big]
-  H.truthy(e.ix ~= nil, 'still open')
+  -- freed (its thread stops), then reopened from its cache on a worker
+  H.truthy(vim.wait(10000, function()
+    return e.ix ~= nil and not e.opening
+  end, 5), 'open again')
   H.eq(e.progress.state, 'idle')
   H.contains(notes_text(), 'stopped watching')
   H.eq(e.files, 1500)
@@ -440,6 +501,10 @@ H.test(':Chronicle! index cancels a running pass; :Chronicle index carries on', 
   H.contains(notes_text(), 'chronicle: indexed ')
   notes = {}
   vim.cmd('Chronicle! index')
+  H.truthy(I.wait(10000))
+  H.truthy(vim.wait(10000, function()
+    return count_notes('stopped watching') == 2
+  end, 5))
   H.contains(notes_text(), 'stopped watching ' .. vim.fn.fnamemodify(big, ':~'))
   H.contains(notes_text(), 'stopped watching ' .. vim.fn.fnamemodify(dir, ':~'))
   -- back to watching the news folder for what follows
