@@ -347,11 +347,27 @@ local function ensure_leave_hook()
   })
 end
 
+local function idle(e)
+  return not e.opening and (e.inflight or 0) == 0
+end
+
 -- Waits (processing events) until no worker uses the index of `e`.
 local function settle(e, ms)
   return vim.wait(ms or 10000, function()
-    return not e.opening and (e.inflight or 0) == 0
+    return idle(e)
   end, 5)
+end
+
+-- Runs `fn` once no worker uses the index of `e` (a worker answering a
+-- query holds the index's lock: starting, cancelling or freeing it now
+-- would make the editor wait for that answer).
+local function when_idle(e, fn)
+  if idle(e) then
+    return fn()
+  end
+  vim.defer_fn(function()
+    when_idle(e, fn)
+  end, 50)
 end
 
 local begin_pass
@@ -442,6 +458,12 @@ begin_pass = function(e)
   e.fresh = p.state -- see poll
   e.t0 = e.t0 or uv.hrtime()
   e.echo_t = nil
+  if e.cancel_pending then
+    -- :Chronicle! index came while the cache was being read
+    e.cancel_pending = nil
+    F().index_cancel(e.ix)
+    e.cancelling = true
+  end
   echo(e, core.index_progress_text({ state = 'scanning', files_total = 0 }, e.name))
   poll_every(e, M.POLL_MS)
   return true
@@ -496,9 +518,13 @@ function M.start(dir)
     ))
     return e
   end
-  settle(e, 60000) -- a pass cannot start while a query holds the index
   e.t0 = uv.hrtime()
-  begin_pass(e)
+  e.running = true
+  when_idle(e, function()
+    if not begin_pass(e) then
+      e.running = false
+    end
+  end)
   return e
 end
 
@@ -623,7 +649,21 @@ function M.cancel(dir)
     return
   end
   for _, e in ipairs(list) do
-    settle(e, 60000)
+    if e.opening and e.running then
+      -- its pass starts once the cache is read: it is cancelled as it starts
+      e.cancel_pending = true
+      notify(('chronicle: cancelling the indexing of %s…'):format(e.name))
+    else
+      when_idle(e, function()
+        M._cancel_one(e)
+      end)
+    end
+  end
+  statusline_changed()
+end
+
+function M._cancel_one(e)
+  do
     local p = e.ix and F().index_progress(e.ix) or {}
     if e.running or core.INDEX_BUSY[p.state] then
       F().index_cancel(e.ix)

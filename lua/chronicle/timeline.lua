@@ -88,7 +88,10 @@ local function folder_index()
       error('chronicle: no folder is indexed: :Chronicle index [DIR] first (or set index_folders)', 0)
     end
     I.autostart()
-    I.wait(2000) -- the index is opened on a worker thread
+    -- the cache is read on a worker thread: a moment for it
+    vim.wait(3000, function()
+      return I.any()
+    end, 10)
     if not I.any() then
       error('chronicle: the folders of index_folders are not open yet (:Chronicle status)', 0)
     end

@@ -514,6 +514,24 @@ H.test(':Chronicle! index cancels a running pass; :Chronicle index carries on', 
   I.close(big)
 end)
 
+H.test('while a worker asks the index, cancelling waits for it without blocking', function()
+  entry.inflight = entry.inflight + 1 -- as if a query were under way
+  notes = {}
+  local t0 = uv.hrtime()
+  vim.cmd('Chronicle! index ' .. vim.fn.fnameescape(dir))
+  H.truthy((uv.hrtime() - t0) / 1e6 < 100, 'the command returned at once')
+  vim.wait(150)
+  H.eq(entry.progress.state, 'watching', 'nothing done while the worker holds the index')
+  entry.inflight = entry.inflight - 1
+  H.truthy(vim.wait(5000, function()
+    return count_notes('stopped watching') == 1 and entry.ix ~= nil and not entry.opening
+  end, 5), 'done once the worker finished')
+  -- and back to watching
+  vim.cmd('Chronicle index ' .. vim.fn.fnameescape(dir))
+  H.truthy(I.wait(15000))
+  H.eq(entry.progress.state, 'watching')
+end)
+
 H.test('errors: a missing folder, a file, no folder to index', function()
   notes = {}
   vim.cmd('Chronicle index ' .. tmp .. '/nope')
