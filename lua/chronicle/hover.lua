@@ -57,6 +57,9 @@ function M.index_request(buf, m)
   end
   local skip = I.open_paths(A.snapshots(buf))
   if m.kind == 'entity' then
+    if not m.id then
+      return nil
+    end
     return I.request_entity(m.id, skip, 8)
   elseif m.kind == 'timex' then
     return I.request_on_date(m, skip)
