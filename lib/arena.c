@@ -1,4 +1,5 @@
 #include "arena.h"
+#include "mem_hint.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,7 @@ void *arena_alloc(arena *a, size_t n)
         b = malloc(sizeof(*b) + cap);
         if (!b)
             return NULL;
+        mem_hint_huge(b, sizeof(*b) + cap);
         b->used = 0;
         b->cap = cap;
         b->next = a->head;

@@ -359,8 +359,10 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         set_err(err, CHR_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    /* big documents get big blocks: fewer allocations, fewer page faults */
-    arena_init(&r->mem, len / 8 > (1 << 16) ? (len / 8 < (1 << 24) ? len / 8 : 1 << 24) : 1 << 16);
+    /* big documents get big blocks (a dense one needs about its own size in
+     * strings and views): fewer allocations, and blocks big enough for huge
+     * pages; capacity never written costs no memory */
+    arena_init(&r->mem, len > (1 << 16) ? (len < (1 << 25) ? len : 1 << 25) : 1 << 16);
     if (!text)
         text = "";
     vec masks, found, ents, evs;
@@ -368,9 +370,10 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     vec_init(&found, sizeof(tx_found));
     vec_init(&ents, sizeof(ent_found));
     vec_init(&evs, sizeof(ev_found));
-    /* typical densities of news text, so that growth rarely copies */
-    if (vec_reserve(&found, len / 400 + 16) < 0 || vec_reserve(&ents, len / 80 + 16) < 0 ||
-        vec_reserve(&evs, len / 600 + 16) < 0) {
+    /* dense news text, so that growth rarely copies; untouched capacity costs
+     * address space, not memory */
+    if (vec_reserve(&found, len / 200 + 16) < 0 || vec_reserve(&ents, len / 40 + 16) < 0 ||
+        vec_reserve(&evs, len / 200 + 16) < 0) {
         vec_free(&found);
         vec_free(&ents);
         vec_free(&evs);

@@ -865,6 +865,7 @@ int entity_find(const struct chr_engine *e, const chr_text *t, vec *out)
         ent_found *m = malloc(n * sizeof *m);
         if (!m)
             return CHR_ERR_NOMEM;
+        mem_hint_huge(m, n * sizeof *m);
         size_t i = 0, j = nk, k = 0;
         while (i < nk || j < n)
             m[k++] = (j >= n || (i < nk && by_start(&f[i], &f[j]) <= 0)) ? f[i++] : f[j++];

@@ -1,4 +1,5 @@
 #include "text_normalize.h"
+#include "mem_hint.h"
 #include "engine.h"
 #include "utf8.h"
 #include "chronicle.h"
@@ -73,6 +74,8 @@ static int grow(builder *b, size_t more)
         return -1;
     t->fold = f;
     b->cap = cap;
+    mem_hint_huge(n, cap + 1);
+    mem_hint_huge(f, cap + 1);
     return 0;
 }
 
@@ -236,6 +239,13 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
     b.t = t;
     /* the copy is rarely longer than the original */
     if (reserve(&b, len + len / 8 + 16) < 0)
+        goto nomem;
+    /* one line record per newline, sized up front: growing a big table by
+     * doubling copies it and faults in fresh pages each time */
+    size_t nl = 1;
+    for (const char *q = s, *end = s + len; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+        nl++;
+    if (vec_reserve(&t->lines, nl) < 0)
         goto nomem;
     size_t mi = 0;
     const byte_span *mk = masks ? (const byte_span *)masks->data : NULL;

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include "mem_hint.h"
 
 typedef struct vec {
     void *data;
@@ -36,6 +37,7 @@ static inline int vec_reserve(vec *v, size_t n)
         return -1;
     v->data = d;
     v->cap = n;
+    mem_hint_huge(d, n * v->item);
     return 0;
 }
 
@@ -51,6 +53,7 @@ static inline void *vec_push(vec *v)
             return NULL;
         v->data = d;
         v->cap = cap;
+        mem_hint_huge(d, cap * v->item);
     }
     void *slot = (char *)v->data + v->len * v->item;
     memset(slot, 0, v->item);
