@@ -95,7 +95,7 @@ int main(int argc, char **argv)
             break;
         const char *p = cJSON_GetObjectItem(f, "path")->valuestring;
         double t = now();
-        char *j = chr_index_related(ix, p, 40, NULL);
+        char *j = chr_index_related(ix, p, 40, -1, 0, NULL);
         lat[nq++] = now() - t;
         chr_free(j);
     }

@@ -6,6 +6,7 @@
  * calls back into the caller's thread. */
 #define _GNU_SOURCE
 #include "corpus_index.h"
+#include "hash.h"
 #include "engine.h"
 #include "knowledge_base.h"
 #include <dirent.h>
@@ -163,6 +164,7 @@ chr_index *chr_index_open(const chr_engine *e, const char *cache_path, chr_error
     cpmap_init(&ix->date_head);
     cpmap_init(&ix->post_count);
     uv_mutex_init(&ix->mu);
+    uv_mutex_init(&ix->pmu);
     uv_cond_init(&ix->cond);
     ix->cache_path = cache_path && *cache_path ? strdup(cache_path) : NULL;
     if (cache_path && *cache_path && !ix->cache_path) {
@@ -179,7 +181,21 @@ chr_index *chr_index_open(const chr_engine *e, const char *cache_path, chr_error
         }
     }
     ix->prog.state = CHR_INDEX_IDLE;
+    ix_publish(ix);
     return ix;
+}
+
+void ix_publish(chr_index *ix)
+{
+    uv_mutex_lock(&ix->pmu);
+    ix->pub = ix->prog;
+    uv_mutex_unlock(&ix->pmu);
+}
+
+void ix_unlock(chr_index *ix)
+{
+    ix_publish(ix);
+    uv_mutex_unlock(&ix->mu);
 }
 
 /* ---- walking the folder --------------------------------------------------- */
@@ -241,24 +257,12 @@ static int64_t mtime_of(const struct stat *st)
 
 static void submit(walker *w);
 
-static uint64_t fnv64(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 /* in the thread pool: read, hash, annotate */
 static void work_cb(uv_work_t *req)
 {
     job *j = req->data;
     chr_index *ix = j->ix;
-    uv_mutex_lock(&ix->mu);
     int cancel = ix->cancel || ix->stop;
-    uv_mutex_unlock(&ix->mu);
     if (cancel)
         return;
     int fd = open(j->path, O_RDONLY | O_CLOEXEC);
@@ -451,7 +455,7 @@ static void after_cb(uv_work_t *req, int status)
         ix->post_valid = 0;
         ix->dirty = 1;
     }
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
     job_free(j);
     w->in_flight--;
     submit(w);
@@ -459,9 +463,7 @@ static void after_cb(uv_work_t *req, int status)
 
 static void submit(walker *w)
 {
-    uv_mutex_lock(&w->ix->mu);
     int quit = w->ix->cancel || w->ix->stop;
-    uv_mutex_unlock(&w->ix->mu);
     if (quit) {
         for (size_t i = 0; i < w->queue.len; i++)
             job_free(VEC_AT(&w->queue, job *, i));
@@ -488,11 +490,14 @@ static void consider(walker *w, const char *path, const struct stat *st)
     ix->prog.files_total++;
     uint32_t sid = strtab_find(&ix->st, path, strlen(path)), v;
     ix_file *old = sid != UINT32_MAX && cpmap_get(&ix->by_path, sid, &v) ? &VEC_AT(&ix->files, ix_file, v) : NULL;
-    if (old && old->alive && old->size == (uint64_t)st->st_size && old->mtime_ns == mtime_of(st)) {
+    /* unchanged files are reused; skipped ones are looked at again (the size
+     * limit may have changed, an unreadable file may be readable now) */
+    if (old && old->alive && !old->skipped && old->size == (uint64_t)st->st_size &&
+        old->mtime_ns == mtime_of(st)) {
         old->seen = 1;
         ix->prog.files_done++;
         ix->prog.files_reused++;
-        uv_mutex_unlock(&ix->mu);
+        ix_unlock(ix);
         return;
     }
     size_t max = ix->opt.max_bytes ? ix->opt.max_bytes : (size_t)16 << 20;
@@ -512,12 +517,12 @@ static void consider(walker *w, const char *path, const struct stat *st)
         ix->prog.files_skipped++;
         ix->prog.generation++;
         ix->dirty = 1;
-        uv_mutex_unlock(&ix->mu);
+        ix_unlock(ix);
         return;
     }
     uint64_t old_hash = old ? old->hash : 0;
     int has_old = old && old->alive && !old->skipped;
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
     job *j = calloc(1, sizeof *j);
     job **slot = j ? vec_push(&w->queue) : NULL;
     if (!slot || !(j->path = strdup(path))) {
@@ -526,7 +531,7 @@ static void consider(walker *w, const char *path, const struct stat *st)
         free(j);
         uv_mutex_lock(&ix->mu);
         ix->prog.files_failed++;
-        uv_mutex_unlock(&ix->mu);
+        ix_unlock(ix);
         return;
     }
     j->ix = ix;
@@ -572,14 +577,12 @@ static void walk(walker *w, const char *dir, int depth)
         uv_mutex_lock(&ix->mu);
         ix->prog.files_failed++;
         set_message(ix, "cannot open folder %s: %s", dir, strerror(errno));
-        uv_mutex_unlock(&ix->mu);
+        ix_unlock(ix);
         return;
     }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        uv_mutex_lock(&ix->mu);
         int quit = ix->cancel || ix->stop;
-        uv_mutex_unlock(&ix->mu);
         if (quit)
             break;
         if (de->d_name[0] == '.')
@@ -639,7 +642,7 @@ static void revisit(uv_timer_t *t)
                     ix->dirty = 1;
                 }
             }
-            uv_mutex_unlock(&ix->mu);
+            ix_unlock(ix);
         }
         free(path);
     }
@@ -683,7 +686,7 @@ static void add_watches(loop_state *ls)
         if (uv_fs_event_init(w->ix->loop, &wt->h) != 0 || uv_fs_event_start(&wt->h, on_fs_event, dir, 0) != 0) {
             uv_mutex_lock(&w->ix->mu);
             set_message(w->ix, "cannot watch %s%s: changes there are seen at the next index", dir, "");
-            uv_mutex_unlock(&w->ix->mu);
+            ix_unlock(w->ix);
         }
     }
     w->watch_dirs.len = 0;
@@ -694,7 +697,7 @@ static void on_wake(uv_async_t *a)
     chr_index *ix = a->data;
     uv_mutex_lock(&ix->mu);
     int stop = ix->stop;
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
     if (stop)
         uv_stop(a->loop);
 }
@@ -739,12 +742,12 @@ static void finish_pass(chr_index *ix, int cancelled)
     char *path = image ? strdup(ix->cache_path) : NULL;
     ix->first_pass_over = 1;
     uv_cond_broadcast(&ix->cond);
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
     if (image && path && ix_write_file(path, image, image_len, &err) != CHR_OK) {
         uv_mutex_lock(&ix->mu);
         ix->dirty = 1;
         snprintf(ix->prog.message, sizeof ix->prog.message, "%s", err.message);
-        uv_mutex_unlock(&ix->mu);
+        ix_unlock(ix);
     }
     free(image);
     free(path);
@@ -761,7 +764,7 @@ static void save_tick(uv_timer_t *t)
     chr_error err;
     if (ix->cache_path && ix->dirty && ix_save_locked(ix, &err) != CHR_OK)
         snprintf(ix->prog.message, sizeof ix->prog.message, "%s", err.message);
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
 }
 
 static void index_thread(void *arg)
@@ -783,7 +786,7 @@ static void index_thread(void *arg)
         snprintf(ix->prog.message, sizeof ix->prog.message, "cannot start the event loop");
         ix->first_pass_over = 1;
         uv_cond_broadcast(&ix->cond);
-        uv_mutex_unlock(&ix->mu);
+        ix_unlock(ix);
         return;
     }
     wake.data = ix;
@@ -792,7 +795,7 @@ static void index_thread(void *arg)
     ix->loop = &loop;
     ix->wake = &wake;
     ix->prog.state = CHR_INDEX_SCANNING;
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
     uv_timer_t saver;
     int watching = ix->opt.watch;
     if (watching) {
@@ -804,20 +807,16 @@ static void index_thread(void *arg)
     walk(&ls.w, ix->root, 0);
     uv_mutex_lock(&ix->mu);
     ix->prog.state = CHR_INDEX_RUNNING;
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
     submit(&ls.w);
     /* run until the pool has drained the first pass */
     while (ls.w.in_flight) {
-        uv_mutex_lock(&ix->mu);
         int stop = ix->stop;
-        uv_mutex_unlock(&ix->mu);
         if (stop && !ls.w.in_flight)
             break;
         uv_run(&loop, UV_RUN_ONCE);
     }
-    uv_mutex_lock(&ix->mu);
     int cancelled = ix->cancel || ix->stop;
-    uv_mutex_unlock(&ix->mu);
     for (size_t i = 0; i < ls.w.queue.len; i++)
         job_free(VEC_AT(&ls.w.queue, job *, i));
     ls.w.queue.len = 0;
@@ -829,7 +828,7 @@ static void index_thread(void *arg)
     /* nobody may wake a handle that is closing */
     uv_mutex_lock(&ix->mu);
     ix->wake = NULL;
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
     /* close every handle, let the loop finish them, then free */
     for (size_t i = 0; i < ls.watches.len; i++) {
         watch *wt = VEC_AT(&ls.watches, watch *, i);
@@ -861,7 +860,7 @@ static void index_thread(void *arg)
     vec_free(&ls.changed);
     uv_mutex_lock(&ix->mu);
     ix->loop = NULL;
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
 }
 
 int chr_index_start(chr_index *ix, const char *dir, const chr_index_options *opt)
@@ -872,7 +871,7 @@ int chr_index_start(chr_index *ix, const char *dir, const chr_index_options *opt
         /* another pass once the last one is over (not while watching) */
         uv_mutex_lock(&ix->mu);
         int busy = !ix->first_pass_over || ix->prog.state == CHR_INDEX_WATCHING;
-        uv_mutex_unlock(&ix->mu);
+        ix_unlock(ix);
         if (busy)
             return CHR_ERR_ARG;
         uv_thread_join(&ix->thread);
@@ -883,12 +882,14 @@ int chr_index_start(chr_index *ix, const char *dir, const chr_index_options *opt
     if (!realpath(dir, real)) {
         snprintf(ix->prog.message, sizeof ix->prog.message, "cannot open folder %s: %s", dir, strerror(errno));
         ix->prog.state = CHR_INDEX_FAILED;
+        ix_publish(ix);
         return CHR_ERR_IO;
     }
     struct stat st;
     if (stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(ix->prog.message, sizeof ix->prog.message, "%s is not a folder", dir);
         ix->prog.state = CHR_INDEX_FAILED;
+        ix_publish(ix);
         return CHR_ERR_ARG;
     }
     free(ix->root);
@@ -903,9 +904,11 @@ int chr_index_start(chr_index *ix, const char *dir, const chr_index_options *opt
     ix->prog.files_skipped = ix->prog.files_failed = 0;
     ix->prog.bytes_done = 0;
     ix->first_pass_over = 0;
+    ix_publish(ix);
     if (uv_thread_create(&ix->thread, index_thread, ix) != 0) {
         snprintf(ix->prog.message, sizeof ix->prog.message, "cannot start the index thread");
         ix->prog.state = CHR_INDEX_FAILED;
+        ix_publish(ix);
         return CHR_ERR_NOMEM;
     }
     ix->thread_started = 1;
@@ -916,9 +919,9 @@ int chr_index_progress_get(chr_index *ix, chr_index_progress *out)
 {
     if (!ix || !out)
         return CHR_ERR_ARG;
-    uv_mutex_lock(&ix->mu);
-    *out = ix->prog;
-    uv_mutex_unlock(&ix->mu);
+    uv_mutex_lock(&ix->pmu);
+    *out = ix->pub;
+    uv_mutex_unlock(&ix->pmu);
     return CHR_OK;
 }
 
@@ -926,9 +929,7 @@ int chr_index_cancel(chr_index *ix)
 {
     if (!ix)
         return CHR_ERR_ARG;
-    uv_mutex_lock(&ix->mu);
     ix->cancel = 1;
-    uv_mutex_unlock(&ix->mu);
     return CHR_OK;
 }
 
@@ -940,7 +941,7 @@ int chr_index_wait(chr_index *ix)
     while (ix->thread_started && !ix->first_pass_over)
         uv_cond_wait(&ix->cond, &ix->mu);
     int state = ix->prog.state;
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
     return state == CHR_INDEX_FAILED ? CHR_ERR_IO : CHR_OK;
 }
 
@@ -950,7 +951,7 @@ int chr_index_save(chr_index *ix, chr_error *err)
         return CHR_ERR_ARG;
     uv_mutex_lock(&ix->mu);
     int r = ix_save_locked(ix, err);
-    uv_mutex_unlock(&ix->mu);
+    ix_unlock(ix);
     return r;
 }
 
@@ -963,7 +964,7 @@ void chr_index_free(chr_index *ix)
         ix->stop = 1;
         if (ix->wake)
             uv_async_send(ix->wake);
-        uv_mutex_unlock(&ix->mu);
+        ix_unlock(ix);
         uv_thread_join(&ix->thread);
     }
     for (size_t i = 0; i < ix->files.len; i++)
@@ -980,6 +981,7 @@ void chr_index_free(chr_index *ix)
     strtab_free(&ix->st);
     uv_cond_destroy(&ix->cond);
     uv_mutex_destroy(&ix->mu);
+    uv_mutex_destroy(&ix->pmu);
     free(ix->cache_path);
     free(ix->root);
     free(ix);

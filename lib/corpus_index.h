@@ -4,6 +4,7 @@
 #ifndef CHR_CORPUS_INDEX_H
 #define CHR_CORPUS_INDEX_H
 #include <uv.h>
+#include <stdatomic.h>
 #include "chronicle.h"
 #include "strtab.h"
 #include "vec.h"
@@ -44,6 +45,8 @@ struct chr_index {
     char *cache_path;
     char *root;
     uv_mutex_t mu;             /* guards everything below except the loop's own handles */
+    uv_mutex_t pmu;            /* guards pub only: progress is read while a long query holds mu */
+    chr_index_progress pub;    /* prog as of the last ix_unlock */
     strtab st;
     vec files;                 /* ix_file */
     cpmap by_path;             /* path strid -> file index */
@@ -66,7 +69,7 @@ struct chr_index {
     uv_thread_t thread;
     uv_cond_t cond;
     int first_pass_over;
-    int cancel, stop;
+    atomic_int cancel, stop;   /* read and set without mu: cancelling never waits for a query */
     uv_loop_t *loop;
     uv_async_t *wake;
 };
@@ -76,6 +79,10 @@ typedef struct ix_posting {
     uint32_t next;             /* next posting of the same entity, UINT32_MAX ends */
 } ix_posting;
 
+/* Copies prog to what chr_index_progress_get reads (under pmu only). */
+void ix_publish(chr_index *ix);
+/* Unlocks mu after publishing prog. */
+void ix_unlock(chr_index *ix);
 /* entity index of an id (adding it with its name and type) */
 uint32_t ix_entity(chr_index *ix, const char *id, const char *name, int type);
 void ix_file_clear(ix_file *f);

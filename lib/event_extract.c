@@ -1,5 +1,6 @@
 #define _GNU_SOURCE /* memmem */
 #include "event_extract.h"
+#include "hash.h"
 #include "engine.h"
 #include "entity_recognize.h"
 #include "knowledge_base.h"
@@ -56,11 +57,7 @@ int ev_lexicon_load(ev_lexicon *lx, const struct chr_engine *e, const char *dir,
     }
     fclose(f);
     lx->buf[size] = '\0';
-    lx->stamp = 0xcbf29ce484222325ULL;
-    for (long i = 0; i < size; i++) {
-        lx->stamp ^= (unsigned char)lx->buf[i];
-        lx->stamp *= 0x100000001b3ULL;
-    }
+    lx->stamp = fnv64(lx->buf, (size_t)size);
     char *p = lx->buf, fold[256];
     size_t lineno = 0;
     while (*p) {

@@ -115,7 +115,29 @@ static cJSON *event_json(chr_index *ix, const ix_file *f, const ix_event *v)
     return x;
 }
 
-char *chr_index_entity(chr_index *ix, const char *q, size_t *len)
+typedef struct hit {
+    uint32_t file, event;
+    int shared;
+    int same_date;
+    const char *date;
+} hit;
+
+typedef struct file_hit {
+    uint32_t file, count;
+    const char *path;
+} file_hit;
+
+static int file_hit_cmp(const void *x, const void *y)
+{
+    const file_hit *a = x, *b = y;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return strcmp(a->path, b->path);
+}
+
+static int hit_by_date(const void *x, const void *y);
+
+char *chr_index_entity(chr_index *ix, const char *q, size_t limit, size_t *len)
 {
     if (!ix || !q)
         return NULL;
@@ -135,44 +157,92 @@ char *chr_index_entity(chr_index *ix, const char *q, size_t *len)
     cJSON_AddStringToObject(ent, "name", S(ix, en->name));
     cJSON_AddStringToObject(ent, "type", kb_type_name(en->type));
     cJSON_AddItemToObject(o, "entity", ent);
+    /* the files that name it most come first; the events in date order */
     cJSON *files = cJSON_CreateArray(), *events = cJSON_CreateArray();
     size_t total = 0;
-    vec tmp;
+    int bad = 0;
+    vec tmp, fh, hits;
     vec_init(&tmp, sizeof(ix_mention));
-    for (size_t i = 0; i < ix->files.len; i++) {
+    vec_init(&fh, sizeof(file_hit));
+    vec_init(&hits, sizeof(hit));
+    for (size_t i = 0; i < ix->files.len && !bad; i++) {
         const ix_file *f = &VEC_AT(&ix->files, ix_file, i);
-        if (!f->alive)
+        if (!f->alive || f->skipped)
             continue;
-        cJSON *ms = NULL;
         const ix_mention *men = ix_mentions(f, &tmp);
+        uint32_t c = 0;
+        for (uint32_t k = 0; men && k < f->nment; k++)
+            c += men[k].ent == (uint32_t)e;
+        if (!c)
+            continue;
+        file_hit *h = vec_push(&fh);
+        if (!h) {
+            bad = 1;
+            break;
+        }
+        h->file = (uint32_t)i;
+        h->count = c;
+        h->path = S(ix, f->path);
+        total += c;
+    }
+    if (fh.len > 1)
+        qsort(fh.data, fh.len, sizeof(file_hit), file_hit_cmp);
+    for (size_t i = 0; i < fh.len && (!limit || i < limit); i++) {
+        const file_hit *h = &VEC_AT(&fh, file_hit, i);
+        const ix_file *f = &VEC_AT(&ix->files, ix_file, h->file);
+        const ix_mention *men = ix_mentions(f, &tmp);
+        cJSON *ms = cJSON_CreateArray();
         for (uint32_t k = 0; men && k < f->nment; k++) {
             if (men[k].ent != (uint32_t)e)
                 continue;
-            if (!ms)
-                ms = cJSON_CreateArray();
             cJSON *m = cJSON_CreateObject();
             cJSON_AddNumberToObject(m, "line", men[k].line);
             cJSON_AddNumberToObject(m, "start", men[k].start);
             cJSON_AddNumberToObject(m, "end", men[k].end);
             cJSON_AddItemToArray(ms, m);
-            total++;
         }
-        if (ms) {
-            cJSON *x = cJSON_CreateObject();
-            cJSON_AddStringToObject(x, "path", S(ix, f->path));
-            cJSON_AddItemToObject(x, "mentions", ms);
-            cJSON_AddItemToArray(files, x);
-        }
-        for (uint32_t k = 0; k < f->nev; k++)
-            for (int a = 0; a < f->evs[k].nactors; a++)
-                if (f->evs[k].actors[a] == (uint32_t)e) {
-                    cJSON_AddItemToArray(events, event_json(ix, f, &f->evs[k]));
-                    break;
-                }
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "path", h->path);
+        cJSON_AddNumberToObject(x, "count", h->count);
+        cJSON_AddItemToObject(x, "mentions", ms);
+        cJSON_AddItemToArray(files, x);
     }
+    /* its events, from the postings */
+    uint32_t p;
+    if (!bad && ix_build_postings(ix) == 0 && cpmap_get(&ix->post_head, (uint32_t)e, &p)) {
+        for (; p != UINT32_MAX; p = VEC_AT(&ix->post, ix_posting, p).next) {
+            const ix_posting *ps = &VEC_AT(&ix->post, ix_posting, p);
+            hit *h = vec_push(&hits);
+            if (!h) {
+                bad = 1;
+                break;
+            }
+            h->file = ps->file;
+            h->event = ps->event;
+            h->date = S(ix, VEC_AT(&ix->files, ix_file, ps->file).evs[ps->event].date);
+        }
+    }
+    if (hits.len > 1)
+        qsort(hits.data, hits.len, sizeof(hit), hit_by_date);
+    for (size_t i = 0; i < hits.len && (!limit || i < limit); i++) {
+        const hit *h = &VEC_AT(&hits, hit, i);
+        const ix_file *f = &VEC_AT(&ix->files, ix_file, h->file);
+        cJSON_AddItemToArray(events, event_json(ix, f, &f->evs[h->event]));
+    }
+    size_t nfiles = fh.len, nevents = hits.len;
     uv_mutex_unlock(&ix->mu);
     vec_free(&tmp);
+    vec_free(&fh);
+    vec_free(&hits);
+    if (bad) {
+        cJSON_Delete(files);
+        cJSON_Delete(events);
+        cJSON_Delete(o);
+        return NULL;
+    }
     cJSON_AddNumberToObject(o, "mentions", (double)total);
+    cJSON_AddNumberToObject(o, "files_total", (double)nfiles);
+    cJSON_AddNumberToObject(o, "events_total", (double)nevents);
     cJSON_AddItemToObject(o, "files", files);
     cJSON_AddItemToObject(o, "events", events);
     return finish(o, len);
@@ -240,13 +310,6 @@ static int dates_overlap(const char *a, const char *b)
     return 1;
 }
 
-typedef struct hit {
-    uint32_t file, event;
-    int shared;
-    int same_date;
-    const char *date;
-} hit;
-
 static int hit_by_date(const void *x, const void *y)
 {
     const hit *a = x, *b = y;
@@ -259,7 +322,7 @@ static int hit_by_date(const void *x, const void *y)
     return a->file != b->file ? (a->file < b->file ? -1 : 1) : (a->event < b->event ? -1 : a->event > b->event);
 }
 
-char *chr_index_related(chr_index *ix, const char *path, long line, size_t *len)
+char *chr_index_related(chr_index *ix, const char *path, long line, long byte, size_t limit, size_t *len)
 {
     if (!ix || !path)
         return NULL;
@@ -269,6 +332,8 @@ char *chr_index_related(chr_index *ix, const char *path, long line, size_t *len)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "path", key);
     cJSON_AddNumberToObject(o, "line", (double)line);
+    if (byte >= 0)
+        cJSON_AddNumberToObject(o, "byte", (double)byte);
     uint32_t sid = strtab_find(&ix->st, key, strlen(key)), fi;
     if (sid == UINT32_MAX || !cpmap_get(&ix->by_path, sid, &fi) || ix_build_postings(ix) < 0) {
         uv_mutex_unlock(&ix->mu);
@@ -277,11 +342,17 @@ char *chr_index_related(chr_index *ix, const char *path, long line, size_t *len)
         return finish(o, len);
     }
     const ix_file *f = &VEC_AT(&ix->files, ix_file, fi);
-    /* the event on that line, else the last one before it */
+    /* the event at that byte (a Chinese paragraph is one line with several
+     * events), else the last one before it; or by line: the last event on
+     * it, else the last one before it */
     long anchor = -1;
-    for (uint32_t k = 0; k < f->nev; k++)
-        if ((long)f->evs[k].line <= line)
+    for (uint32_t k = 0; k < f->nev; k++) {
+        const ix_event *v = &f->evs[k];
+        if (byte >= 0 ? (long)v->start <= byte : (long)v->line <= line)
             anchor = k;
+        if (byte >= 0 && (long)v->start <= byte && byte < (long)v->end)
+            break;
+    }
     if (anchor < 0) {
         uv_mutex_unlock(&ix->mu);
         cJSON_AddNullToObject(o, "event");
@@ -353,7 +424,8 @@ char *chr_index_related(chr_index *ix, const char *path, long line, size_t *len)
     if (hits.len > 1)
         qsort(hits.data, hits.len, sizeof(hit), hit_by_date);
     cJSON *rel = cJSON_CreateArray();
-    for (size_t i = 0; i < hits.len && i < 500; i++) {
+    cJSON_AddNumberToObject(o, "total", (double)hits.len);
+    for (size_t i = 0; i < hits.len && (!limit || i < limit); i++) {
         hit *h = &VEC_AT(&hits, hit, i);
         const ix_file *hf = &VEC_AT(&ix->files, ix_file, h->file);
         cJSON *x = event_json(ix, hf, &hf->evs[h->event]);
@@ -367,7 +439,8 @@ char *chr_index_related(chr_index *ix, const char *path, long line, size_t *len)
     return finish(o, len);
 }
 
-char *chr_index_timeline(chr_index *ix, const char *from, const char *to, const char *actor, size_t *len)
+char *chr_index_timeline(chr_index *ix, const char *from, const char *to, const char *actor, size_t limit,
+                         size_t *len)
 {
     if (!ix)
         return NULL;
@@ -408,16 +481,7 @@ char *chr_index_timeline(chr_index *ix, const char *from, const char *to, const 
         }
     }
     uv_mutex_unlock(&ix->mu);
-    char *out = NULL;
-    if (ok && chr_timeline_build(tl) == CHR_OK) {
-        size_t n;
-        const char *j = chr_timeline_json(tl, &n);
-        if (j && (out = malloc(n + 1))) {
-            memcpy(out, j, n + 1);
-            if (len)
-                *len = n;
-        }
-    }
+    char *out = ok ? timeline_json_print(tl, limit, len) : NULL;
     chr_timeline_free(tl);
     return out;
 }

@@ -6,6 +6,7 @@
  * check is not trusted. */
 #define _GNU_SOURCE
 #include "corpus_index.h"
+#include "hash.h"
 #include "knowledge_base.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -65,16 +66,6 @@ static void put64(buf *b, uint64_t v)
 {
     put32(b, (uint32_t)v);
     put32(b, (uint32_t)(v >> 32));
-}
-
-static uint64_t fnv(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
 }
 
 /* the whole cache file in memory: header + payload (under the lock) */
@@ -163,7 +154,7 @@ int ix_serialize_locked(chr_index *ix, char **out, size_t *outlen, chr_error *er
     put32(&h, 0);
     put64(&h, ix_engine_stamp(ix->e));
     put64(&h, b.len);
-    put64(&h, fnv(b.p, b.len));
+    put64(&h, fnv64(b.p, b.len));
     put(&h, b.p, b.len);
     free(b.p);
     if (h.bad) {
@@ -328,7 +319,7 @@ int ix_load(chr_index *ix, char *why, size_t whylen)
         snprintf(why, whylen, "built with other data or another version");
         return -1;
     }
-    if (plen != n - h.off || fnv((const char *)data + h.off, (size_t)plen) != sum) {
+    if (plen != n - h.off || fnv64((const char *)data + h.off, (size_t)plen) != sum) {
         free(data);
         snprintf(why, whylen, "damaged (checksum)");
         return -1;

@@ -1,4 +1,5 @@
 #include "knowledge_base.h"
+#include "hash.h"
 #include "engine.h"
 #include "text_normalize.h"
 #include "utf8.h"
@@ -27,16 +28,6 @@ static int parse_type(const char *s)
     return -1;
 }
 
-static uint64_t fnv(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 size_t kb_fold(const struct chr_engine *e, const char *s, size_t n, char *out)
 {
     size_t p = 0, o = 0, k;
@@ -62,7 +53,7 @@ static uint32_t strip_marks(const struct chr_engine *e, uint32_t cp)
 
 void kb_local_id(const struct chr_engine *e, const char *name, size_t n, char *out)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = FNV64_OFFSET;
     size_t p = 0, k;
     int space = 0, any = 0;
     while (p < n) {
@@ -78,15 +69,11 @@ void kb_local_id(const struct chr_engine *e, const char *name, size_t n, char *o
         char buf[4];
         size_t m;
         if (space) {
-            h ^= ' ';
-            h *= 0x100000001b3ULL;
+            h = fnv64_add(h, " ", 1);
             space = 0;
         }
         m = utf8_encode(cp, buf);
-        for (size_t i = 0; i < m; i++) {
-            h ^= (unsigned char)buf[i];
-            h *= 0x100000001b3ULL;
-        }
+        h = fnv64_add(h, buf, m);
         any = 1;
     }
     snprintf(out, 18, "L%016llx", (unsigned long long)h);
@@ -200,7 +187,7 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
     }
     fclose(f);
     kb->buf[size] = '\0';
-    kb->stamp = fnv(kb->buf, (size_t)size);
+    kb->stamp = fnv64(kb->buf, (size_t)size);
     size_t lines = 0;
     for (long i = 0; i < size; i++)
         lines += kb->buf[i] == '\n';
@@ -266,7 +253,7 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
         kb_entity *en = &kb->ents[i];
         int foreign = en->type == ENT_PERSON && strcmp(en->country, "CN") &&
                       strcmp(en->country, "TW") && strcmp(en->country, "VN");
-        if (cpmap_put(&kb->by_id, fnv(en->id, strlen(en->id)) >> 1, (uint32_t)i) < 0 ||
+        if (cpmap_put(&kb->by_id, fnv64(en->id, strlen(en->id)) >> 1, (uint32_t)i) < 0 ||
             add_names(&ld, (uint32_t)i, en->name, 0) < 0 ||
             add_names(&ld, (uint32_t)i, en->en, 0) < 0 ||
             add_names(&ld, (uint32_t)i, en->zh, foreign) < 0 ||
@@ -297,7 +284,7 @@ void kb_free(knowledge_base *kb)
 long kb_find_id(const knowledge_base *kb, const char *id)
 {
     uint32_t v;
-    if (!cpmap_get(&kb->by_id, fnv(id, strlen(id)) >> 1, &v))
+    if (!cpmap_get(&kb->by_id, fnv64(id, strlen(id)) >> 1, &v))
         return -1;
     return strcmp(kb->ents[v].id, id) == 0 ? (long)v : -1;
 }

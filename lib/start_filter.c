@@ -1,15 +1,11 @@
 #include "start_filter.h"
+#include "hash.h"
 #include "timex_scan.h"
 #include "chronicle.h"
 
 uint64_t start_filter_hash(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h >> 1; /* cpmap keys must leave room for +1 */
+    return fnv64(s, n) >> 1; /* cpmap keys must leave room for +1 */
 }
 
 typedef struct collect {

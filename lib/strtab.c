@@ -1,15 +1,11 @@
 #include "strtab.h"
+#include "hash.h"
 #include <stdlib.h>
 #include <string.h>
 
 static uint64_t hash(const char *s, size_t n, uint64_t salt)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ salt;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h >> 1;
+    return fnv64_add(FNV64_OFFSET ^ salt, s, n) >> 1; /* cpmap keys leave room for +1 */
 }
 
 int strtab_init(strtab *t)

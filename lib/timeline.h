@@ -14,4 +14,7 @@ typedef struct tl_event_in {
 } tl_event_in;
 
 int timeline_add_event(chr_timeline *tl, const tl_event_in *ev);
+/* The JSON of the first limit entries (0: all) with the total count; the
+ * caller frees it with free(). */
+char *timeline_json_print(chr_timeline *tl, size_t limit, size_t *len);
 #endif

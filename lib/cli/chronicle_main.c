@@ -12,6 +12,7 @@
  * read, 2 bad usage, 3 the engine could not start (data missing). */
 #define _POSIX_C_SOURCE 200809L
 #include "chronicle.h"
+#include "hash.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -28,8 +29,9 @@ static void usage(FILE *f)
           "                          [--format json|jsonl|text] [--data DIR]\n"
           "       chronicle timeline FILE... [--format text|json] [--dct YYYY-MM-DD]\n"
           "       chronicle index DIR [--out FILE] [--ext md,txt] [--max-bytes N] [--format text|json]\n"
-          "       chronicle query INDEX --entity NAME|ID | --related FILE:LINE | --files |\n"
-          "                       --timeline [--from DATE] [--to DATE] [--actor NAME|ID]  [--format json|text]\n"
+          "       chronicle query INDEX --entity NAME|ID | --related FILE:LINE [--byte N] | --files |\n"
+          "                       --timeline [--from DATE] [--to DATE] [--actor NAME|ID]\n"
+          "                       [--limit N] [--format json|text]\n"
           "       chronicle version\n"
           "FILE '-' reads standard input; several files print JSON Lines.\n",
           f);
@@ -460,11 +462,7 @@ static int default_cache(const char *dir, char *out, size_t n)
     snprintf(d, sizeof d, "%s/chronicle", base);
     mkdir(base, 0755);
     mkdir(d, 0755);
-    unsigned long long h = 0xcbf29ce484222325ULL;
-    for (const char *p = real; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 0x100000001b3ULL;
-    }
+    unsigned long long h = fnv64(real, strlen(real));
     return snprintf(out, n, "%s/index-%016llx.bin", d, h) >= (int)n ? -1 : 0;
 }
 
@@ -600,17 +598,26 @@ static void print_events_text(cJSON *arr)
     }
 }
 
+/* "... and N more" under a list the limit cut */
+static void more(const cJSON *list, const cJSON *total, const char *what)
+{
+    int shown = cJSON_GetArraySize(list);
+    if (cJSON_IsNumber(total) && total->valueint > shown)
+        printf("  ... and %d more %s (--limit 0 shows all)\n", total->valueint - shown, what);
+}
+
 static int cmd_query(int argc, char **argv)
 {
     const char *index = NULL, *entity = NULL, *related = NULL, *from = NULL, *to = NULL, *actor = NULL;
-    const char *format = "json", *data = NULL;
+    const char *format = "json", *data = NULL, *limit_s = NULL, *byte_s = NULL;
     int timeline = 0, files = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--entity") ? &entity : !strcmp(a, "--related") ? &related
                           : !strcmp(a, "--from") ? &from : !strcmp(a, "--to") ? &to
                           : !strcmp(a, "--actor") ? &actor : !strcmp(a, "--format") ? &format
-                          : !strcmp(a, "--data") ? &data : NULL;
+                          : !strcmp(a, "--data") ? &data : !strcmp(a, "--limit") ? &limit_s
+                          : !strcmp(a, "--byte") ? &byte_s : NULL;
         if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "chronicle: %s needs a value\n", a);
@@ -636,6 +643,24 @@ static int cmd_query(int argc, char **argv)
         fprintf(stderr, "chronicle: query needs an index and one of --entity, --related, --timeline, --files\n");
         usage(stderr);
         return 2;
+    }
+    size_t limit = 0;
+    long byte = -1;
+    char *endp;
+    if (limit_s) {
+        long v = strtol(limit_s, &endp, 10);
+        if (*endp || v < 0) {
+            fprintf(stderr, "chronicle: --limit wants a number (0: no limit), not '%s'\n", limit_s);
+            return 2;
+        }
+        limit = (size_t)v;
+    }
+    if (byte_s) {
+        byte = strtol(byte_s, &endp, 10);
+        if (*endp || byte < 0 || !related) {
+            fprintf(stderr, "chronicle: --byte wants a byte offset, with --related\n");
+            return 2;
+        }
     }
     struct stat st;
     if (stat(index, &st) != 0) {
@@ -664,7 +689,7 @@ static int cmd_query(int argc, char **argv)
     char *j = NULL;
     size_t n = 0;
     if (entity) {
-        j = chr_index_entity(ix, entity, &n);
+        j = chr_index_entity(ix, entity, limit, &n);
     } else if (related) {
         const char *colon = strrchr(related, ':');
         char path[PATH_MAX];
@@ -676,9 +701,9 @@ static int cmd_query(int argc, char **argv)
         }
         memcpy(path, related, (size_t)(colon - related));
         path[colon - related] = '\0';
-        j = chr_index_related(ix, path, strtol(colon + 1, NULL, 10), &n);
+        j = chr_index_related(ix, path, strtol(colon + 1, NULL, 10), byte, limit, &n);
     } else if (timeline) {
-        j = chr_index_timeline(ix, from, to, actor, &n);
+        j = chr_index_timeline(ix, from, to, actor, limit, &n);
     } else {
         j = chr_index_files(ix, &n);
     }
@@ -709,7 +734,9 @@ static int cmd_query(int argc, char **argv)
                         printf("%s%d", k++ ? "," : "", cJSON_GetObjectItem(m, "line")->valueint);
                     putchar('\n');
                 }
+                more(cJSON_GetObjectItem(o, "files"), cJSON_GetObjectItem(o, "files_total"), "files");
                 print_events_text(cJSON_GetObjectItem(o, "events"));
+                more(cJSON_GetObjectItem(o, "events"), cJSON_GetObjectItem(o, "events_total"), "events");
             }
         } else if (related) {
             cJSON *ev = cJSON_GetObjectItem(o, "event");
@@ -724,6 +751,7 @@ static int cmd_query(int argc, char **argv)
                 cJSON_Delete(one);
                 printf("related:\n");
                 print_events_text(cJSON_GetObjectItem(o, "related"));
+                more(cJSON_GetObjectItem(o, "related"), cJSON_GetObjectItem(o, "total"), "related events");
             }
         } else if (timeline) {
             cJSON *e;
@@ -740,6 +768,7 @@ static int cmd_query(int argc, char **argv)
                     printf("    %s  %s\n", cJSON_GetObjectItem(s, "doc")->valuestring,
                            cJSON_GetObjectItem(s, "trigger")->valuestring);
             }
+            more(cJSON_GetObjectItem(o, "events"), cJSON_GetObjectItem(o, "total"), "events");
         } else {
             cJSON *f;
             cJSON_ArrayForEach(f, cJSON_GetObjectItem(o, "files")) {

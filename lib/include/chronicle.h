@@ -23,7 +23,7 @@ extern "C" {
 /* CHR_CDEF_BEGIN */
 
 /* Bumped whenever a declaration below changes shape. */
-enum { CHR_ABI_VERSION = 3 };
+enum { CHR_ABI_VERSION = 4 };
 
 typedef enum chr_status {
     CHR_OK = 0,
@@ -221,11 +221,21 @@ int chr_index_save(chr_index *ix, chr_error *err);
 /* Stops the background work and frees everything. */
 void chr_index_free(chr_index *ix);
 
-/* Queries return JSON the caller frees with chr_free (NULL on error). */
+/* Queries return JSON the caller frees with chr_free (NULL on error). A
+ * limit caps the lists of an answer (0: no cap); the answer still says how
+ * many there are ("files_total", "events_total", "total"), so an editor can
+ * ask for a screenful of an entity named in 10,000 files. */
 char *chr_index_files(chr_index *ix, size_t *len);
-char *chr_index_entity(chr_index *ix, const char *id_or_name, size_t *len);
-char *chr_index_related(chr_index *ix, const char *path, long line, size_t *len);
-char *chr_index_timeline(chr_index *ix, const char *from, const char *to, const char *actor, size_t *len);
+/* Where an entity (id, or any name the index or the knowledge base knows) is
+ * named: the files naming it most first, and its events in date order. */
+char *chr_index_entity(chr_index *ix, const char *id_or_name, size_t limit, size_t *len);
+/* The events related to the one at byte offset `byte` of a file (or, when
+ * byte < 0, the last event on 1-based `line`): same day, shared actors. */
+char *chr_index_related(chr_index *ix, const char *path, long line, long byte, size_t limit, size_t *len);
+/* The folder's events in date order, merged across articles; from/to compare
+ * on the precision written ("2015" keeps 2015-07), actor filters. */
+char *chr_index_timeline(chr_index *ix, const char *from, const char *to, const char *actor, size_t limit,
+                         size_t *len);
 void chr_free(void *p);
 
 /* Byte ranges that were not valid UTF-8 (or were NUL) and were skipped. */

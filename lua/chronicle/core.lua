@@ -1704,7 +1704,8 @@ end
 -- order (then file, then offset): { {sub, key, path, start, stop} }
 local function events_of(s, key, skip)
   local out = {}
-  for _, span in ipairs(M.json_items(s, key)) do
+  local spans = M.json_items(s, key)
+  for _, span in ipairs(spans) do
     local sub = s:sub(span[1], span[2])
     local path, start, stop = sub:match('^{"path":"(.-)","line":%d+,"start":(%d+),"end":(%d+)')
     path = path and unescape(path)
@@ -1722,7 +1723,7 @@ local function events_of(s, key, skip)
     end
     return x[4] < y[4]
   end)
-  return out
+  return out, #spans
 end
 
 local function kept_events(list, max, locate)
@@ -1744,7 +1745,7 @@ function M.trim_entity_answer(s, opts)
   local files = {}
   for _, span in ipairs(M.json_items(s, 'files')) do
     local sub = s:sub(span[1], span[2])
-    local path = sub:match('^{"path":"(.-)","mentions"')
+    local path = sub:match('^{"path":"(.-)","count":') or sub:match('^{"path":"(.-)","mentions"')
     path = path and unescape(path)
     if not (path and skip and skip[path]) then
       local _, n = sub:gsub('"line":', '')
@@ -1761,12 +1762,15 @@ function M.trim_entity_answer(s, opts)
   for i = 1, math.min(#files, opts.max_files or #files) do
     kept[i] = files[i][1]
   end
-  local events = events_of(s, 'events', skip)
+  local events, n_ev = events_of(s, 'events', skip)
+  -- the library's totals count past its limit; less what was left out here
+  local ft = tonumber(s:match('"files_total":(%d+)'))
+  local et = tonumber(s:match('"events_total":(%d+)'))
   return ('{"entity":%s,"files_total":%d,"files":[%s],"events_total":%d,"events":[%s]}'):format(
     json_field(s, 'entity'),
-    #files,
+    ft and ft - (#M.json_items(s, 'files') - #files) or #files,
     concat(kept, ','),
-    #events,
+    et and et - (n_ev - #events) or #events,
     kept_events(events, opts.max_events, opts.locate)
   )
 end
@@ -1775,10 +1779,11 @@ end
 --- files in `opts.skip` left out, positioned by `opts.locate`.
 function M.trim_related_answer(s, opts)
   opts = opts or {}
-  local events = events_of(s, 'related', opts.skip)
+  local events, n_ev = events_of(s, 'related', opts.skip)
+  local total = tonumber(s:match('"total":(%d+)'))
   return ('{"event":%s,"related_total":%d,"related":[%s]}'):format(
     json_field(s, 'event'),
-    #events,
+    total and total - (n_ev - #events) or #events,
     kept_events(events, opts.max_events, opts.locate)
   )
 end
@@ -1815,7 +1820,9 @@ function M.trim_timeline_answer(s, opts)
     end
     kept[i] = sub
   end
-  return ('{"events_total":%d,"sources_total":%d,"events":[%s]}'):format(#entries, n_src, concat(kept, ','))
+  -- the library says how many entries there are past its limit
+  local total = tonumber(s:match('^{"total":(%d+)'))
+  return ('{"events_total":%d,"sources_total":%d,"events":[%s]}'):format(total or #entries, n_src, concat(kept, ','))
 end
 
 ------------------------------------------------------------------------------

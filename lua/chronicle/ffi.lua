@@ -620,13 +620,19 @@ local function index_worker(op, libpath, cdef, ptr, core_path, a, b, c, how)
   local function opt(x)
     return x ~= '' and x or nil
   end
+  -- the library stops its lists at a limit (0: none); left-out files may
+  -- take places in them, so it is asked for as many more
+  local nskip = select(2, skip:gsub('[^\n]+', ''))
   local p
   if op == 'entity' then
-    p = lib.chr_index_entity(ix, a, n)
+    local limit = (max1 > 0 and max2 > 0) and math.max(max1 + nskip, max2) or 0
+    p = lib.chr_index_entity(ix, a, limit, n)
   elseif op == 'related' then
-    p = lib.chr_index_related(ix, a, tonumber(b) or 0, n)
+    -- b is "LINE" or "LINE BYTE": the byte picks the event in a long line
+    local line, byte = b:match('^(%-?%d+)%s*(%-?%d*)$')
+    p = lib.chr_index_related(ix, a, tonumber(line) or 0, tonumber(byte) or -1, max2, n)
   elseif op == 'timeline' then
-    p = lib.chr_index_timeline(ix, opt(a), opt(b), opt(c), n)
+    p = lib.chr_index_timeline(ix, opt(a), opt(b), opt(c), max2, n)
   elseif op == 'files' then
     p = lib.chr_index_files(ix, n)
   else
@@ -695,7 +701,7 @@ function M.index_async(op, ix, q, cb)
     if op == 'entity' then
       a = q.id
     elseif op == 'related' then
-      a, b = q.path, tostring(q.line or 0)
+      a, b = q.path, tostring(q.line or 0) .. (q.byte and (' ' .. tostring(q.byte)) or '')
     elseif op == 'timeline' then
       a, b, c = q.from, q.to, q.actor
     end
@@ -728,11 +734,11 @@ function M.index_query(ix, kind, a, b, c)
   if kind == 'files' then
     return take_json(lib, lib.chr_index_files(ix, n), n)
   elseif kind == 'entity' then
-    return take_json(lib, lib.chr_index_entity(ix, a, n), n)
+    return take_json(lib, lib.chr_index_entity(ix, a, 0, n), n)
   elseif kind == 'related' then
-    return take_json(lib, lib.chr_index_related(ix, a, b, n), n)
+    return take_json(lib, lib.chr_index_related(ix, a, b, -1, 0, n), n)
   elseif kind == 'timeline' then
-    return take_json(lib, lib.chr_index_timeline(ix, a, b, c, n), n)
+    return take_json(lib, lib.chr_index_timeline(ix, a, b, c, 0, n), n)
   end
   error('chronicle: unknown index query ' .. tostring(kind), 0)
 end

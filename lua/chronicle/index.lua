@@ -1039,7 +1039,8 @@ function M.request_related(path, ev, skip)
   end
   local skip_list = set_list(skip)
   return request(list, 'related', table.concat({ real or '', ev.row or -1, ev.trigger or '', ev.date or '', table.concat(ev.actors or {}, ','), unpack(skip_list) }, '\n'), function()
-    return { path = real, line = ev.row + 1, skip = skip_list, max_events = M.MAX_EVENTS, budget = M.POSITION_BUDGET }
+    -- the byte picks the event itself when a line (a Chinese paragraph) has several
+    return { path = real, line = ev.row + 1, byte = type(ev.start) == 'number' and ev.start or nil, skip = skip_list, max_events = M.MAX_EVENTS, budget = M.POSITION_BUDGET }
   end, function(answers)
     local res = { items = {}, names = {}, cache = {} }
     for i, e in ipairs(list) do

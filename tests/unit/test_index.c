@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include "chronicle.h"
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ void test_index_pass_and_queries(void)
     CHECK(chr_index_start(ix, dir, &opt) == CHR_ERR_ARG); /* one pass per handle */
     /* queries while the pool works must not crash or block for long */
     for (int i = 0; i < 20; i++) {
-        char *j = chr_index_entity(ix, "Joe Biden", NULL);
+        char *j = chr_index_entity(ix, "Joe Biden", 0, NULL);
         CHECK(j != NULL);
         chr_free(j);
     }
@@ -66,15 +67,15 @@ void test_index_pass_and_queries(void)
     CHECK(chr_index_progress_get(ix, &pr) == CHR_OK);
     CHECK(pr.state == CHR_INDEX_READY);
     CHECK(pr.files_total == 40 && pr.files_done == 40 && pr.files_skipped == 0);
-    char *j = chr_index_entity(ix, "拜登", NULL);
+    char *j = chr_index_entity(ix, "拜登", 0, NULL);
     CHECK(j && strstr(j, "\"name\":\"Joe Biden\"") && strstr(j, "a39.txt"));
     chr_free(j);
     char path[600];
     snprintf(path, sizeof path, "%s/a05.txt", dir);
-    j = chr_index_related(ix, path, 1, NULL);
+    j = chr_index_related(ix, path, 1, -1, 0, NULL);
     CHECK(j && strstr(j, "a06.txt") && strstr(j, "\"same_date\":true"));
     chr_free(j);
-    j = chr_index_timeline(ix, "2023", "2023", "Joe Biden", NULL);
+    j = chr_index_timeline(ix, "2023", "2023", "Joe Biden", 0, NULL);
     /* forty articles telling one call: one entry, forty sources */
     CHECK(j && strstr(j, "\"date\":\"2023-03-29"));
     if (j) {
@@ -91,7 +92,7 @@ void test_index_pass_and_queries(void)
     ix = chr_index_open((const chr_engine *)test_engine(), cache, &err);
     CHECK(ix != NULL);
     if (ix) {
-        j = chr_index_entity(ix, "Q6279", NULL);
+        j = chr_index_entity(ix, "Q6279", 0, NULL);
         CHECK(j && strstr(j, "a17.txt"));
         chr_free(j);
         CHECK(chr_index_start(ix, dir, &opt) == CHR_OK && chr_index_wait(ix) == CHR_OK);
@@ -179,6 +180,82 @@ void test_index_watch(void)
         chr_free(j);
     }
     CHECK(gone);
+    chr_index_free(ix);
+    rmtree(dir);
+}
+
+static int array_size(const cJSON *o, const char *key)
+{
+    return cJSON_GetArraySize(cJSON_GetObjectItem(o, key));
+}
+
+static int number(const cJSON *o, const char *key)
+{
+    const cJSON *n = cJSON_GetObjectItem(o, key);
+    return cJSON_IsNumber(n) ? n->valueint : -1;
+}
+
+/* An entity named in many files, asked for a screenful: the files naming it
+ * most first, totals past the limit; a line holding two events, asked by
+ * byte offset; a limited timeline that still says how long it is. */
+void test_index_limits_and_offsets(void)
+{
+    static const char TWO[] =
+        "2023年3月29日，越共中央总书记阮富仲与美国总统拜登举行电话会谈。4月15日，美国国务卿布林肯访问河内。\n";
+    char dir[] = "/tmp/chr-ix-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    for (int i = 0; i < 12; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "b%02d.txt", i);
+        write_file(dir, name, i == 7 ? "拜登说，拜登会来。2023年3月29日，阮富仲与拜登举行电话会谈。\n" : TWO);
+    }
+    chr_error err;
+    chr_index *ix = chr_index_open((const chr_engine *)test_engine(), NULL, &err);
+    CHECK(ix != NULL);
+    if (!ix)
+        return;
+    chr_index_options opt = {"txt", 0, 0};
+    CHECK(chr_index_start(ix, dir, &opt) == CHR_OK && chr_index_wait(ix) == CHR_OK);
+
+    char *j = chr_index_entity(ix, "Joe Biden", 3, NULL);
+    cJSON *o = j ? cJSON_Parse(j) : NULL;
+    CHECK(o != NULL);
+    CHECK(array_size(o, "files") == 3 && number(o, "files_total") == 12);
+    CHECK(array_size(o, "events") == 3 && number(o, "events_total") >= 12);
+    const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "files"), 0);
+    const cJSON *tp = cJSON_GetObjectItem(top, "path");
+    CHECK(cJSON_IsString(tp) && strstr(tp->valuestring, "b07.txt") && number(top, "count") == 3);
+    cJSON_Delete(o);
+    chr_free(j);
+    j = chr_index_entity(ix, "Joe Biden", 0, NULL);
+    o = j ? cJSON_Parse(j) : NULL;
+    CHECK(array_size(o, "files") == 12);
+    cJSON_Delete(o);
+    chr_free(j);
+
+    /* byte offset of 访问 in TWO: the second event of the line */
+    char path[600];
+    snprintf(path, sizeof path, "%s/b03.txt", dir);
+    long at = (long)(strstr(TWO, "访问") - TWO);
+    j = chr_index_related(ix, path, 1, at, 0, NULL);
+    o = j ? cJSON_Parse(j) : NULL;
+    const cJSON *trig = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "event"), "trigger");
+    CHECK(cJSON_IsString(trig) && !strcmp(trig->valuestring, "访问"));
+    cJSON_Delete(o);
+    chr_free(j);
+    j = chr_index_related(ix, path, 1, (long)(strstr(TWO, "会谈") - TWO), 2, NULL);
+    o = j ? cJSON_Parse(j) : NULL;
+    trig = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "event"), "trigger");
+    CHECK(cJSON_IsString(trig) && strcmp(trig->valuestring, "访问") != 0);
+    CHECK(array_size(o, "related") == 2 && number(o, "total") > 2);
+    cJSON_Delete(o);
+    chr_free(j);
+
+    j = chr_index_timeline(ix, NULL, NULL, NULL, 1, NULL);
+    o = j ? cJSON_Parse(j) : NULL;
+    CHECK(array_size(o, "events") == 1 && number(o, "total") >= 2);
+    cJSON_Delete(o);
+    chr_free(j);
     chr_index_free(ix);
     rmtree(dir);
 }
