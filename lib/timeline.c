@@ -24,6 +24,9 @@ typedef struct tl_raw {
 
 struct chr_timeline {
     arena mem;
+    cpmap strs;       /* hash of a string -> its copy in strv: a folder's
+                       * 200,000 events repeat a few thousand strings */
+    vec strv;         /* const char * */
     vec raw;          /* tl_raw */
     vec entries;      /* chr_timeline_view */
     char *json;
@@ -42,6 +45,8 @@ chr_timeline *chr_timeline_new(chr_error *err)
         return NULL;
     }
     arena_init(&tl->mem, 1 << 16);
+    cpmap_init(&tl->strs);
+    vec_init(&tl->strv, sizeof(const char *));
     vec_init(&tl->raw, sizeof(tl_raw));
     vec_init(&tl->entries, sizeof(chr_timeline_view));
     return tl;
@@ -52,6 +57,8 @@ void chr_timeline_free(chr_timeline *tl)
     if (!tl)
         return;
     arena_free(&tl->mem);
+    cpmap_free(&tl->strs);
+    vec_free(&tl->strv);
     vec_free(&tl->raw);
     vec_free(&tl->entries);
     free(tl->json);
@@ -67,6 +74,26 @@ static const chr_entity_view *entity_by_id(const chr_result *r, const char *id)
 }
 
 
+/* one copy of each string (a hash collision just makes a second copy) */
+static const char *str(chr_timeline *tl, const char *s)
+{
+    size_t n = strlen(s);
+    uint64_t h = fnv64(s, n) >> 1;
+    uint32_t v;
+    if (cpmap_get(&tl->strs, h, &v)) {
+        const char *c = VEC_AT(&tl->strv, const char *, v);
+        if (!strcmp(c, s))
+            return c;
+        return arena_strndup(&tl->mem, s, n);
+    }
+    char *c = arena_strndup(&tl->mem, s, n);
+    const char **slot = c ? vec_push(&tl->strv) : NULL;
+    if (!slot)
+        return NULL;
+    *slot = c;
+    return cpmap_put(&tl->strs, h, (uint32_t)(tl->strv.len - 1)) < 0 ? NULL : c;
+}
+
 static int dated(const char *d)
 {
     return d && d[0] && strstr(d, "_REF") == NULL;
@@ -79,24 +106,24 @@ int timeline_add_event(chr_timeline *tl, const tl_event_in *ev)
     tl_raw *x = vec_push(&tl->raw);
     if (!x)
         return CHR_ERR_NOMEM;
-    x->date = arena_strdup(&tl->mem, ev->date);
-    x->type = arena_strdup(&tl->mem, ev->type);
-    x->label = arena_strdup(&tl->mem, ev->label ? ev->label : "");
+    x->date = str(tl, ev->date);
+    x->type = str(tl, ev->type);
+    x->label = str(tl, ev->label ? ev->label : "");
     x->n_actors = ev->n_actors;
     x->actors = arena_alloc(&tl->mem, (ev->n_actors + 1) * sizeof *x->actors);
     x->names = arena_alloc(&tl->mem, (ev->n_actors + 1) * sizeof *x->names);
     x->person = arena_alloc(&tl->mem, ev->n_actors + 1);
-    x->src.doc = arena_strdup(&tl->mem, ev->doc ? ev->doc : "");
+    x->src.doc = str(tl, ev->doc ? ev->doc : "");
     x->src.start = ev->start;
     x->src.end = ev->end;
-    x->src.trigger = arena_strdup(&tl->mem, ev->trigger ? ev->trigger : "");
-    x->src.status = arena_strdup(&tl->mem, ev->status ? ev->status : "happened");
+    x->src.trigger = str(tl, ev->trigger ? ev->trigger : "");
+    x->src.status = str(tl, ev->status ? ev->status : "happened");
     if (!x->date || !x->type || !x->label || !x->actors || !x->names || !x->person || !x->src.doc ||
         !x->src.trigger || !x->src.status)
         return CHR_ERR_NOMEM;
     for (size_t k = 0; k < ev->n_actors; k++) {
-        x->actors[k] = arena_strdup(&tl->mem, ev->actors[k]);
-        x->names[k] = arena_strdup(&tl->mem, ev->names[k]);
+        x->actors[k] = str(tl, ev->actors[k]);
+        x->names[k] = str(tl, ev->names[k]);
         x->person[k] = ev->person ? ev->person[k] : 0;
         if (!x->actors[k] || !x->names[k])
             return CHR_ERR_NOMEM;
@@ -108,7 +135,7 @@ int chr_timeline_add(chr_timeline *tl, const chr_result *r, const char *doc)
 {
     if (!tl || !r || tl->built)
         return CHR_ERR_ARG;
-    const char *dname = arena_strdup(&tl->mem, doc ? doc : "");
+    const char *dname = str(tl, doc ? doc : "");
     if (!dname)
         return CHR_ERR_NOMEM;
     for (size_t i = 0; i < r->nevent; i++) {
@@ -118,9 +145,9 @@ int chr_timeline_add(chr_timeline *tl, const chr_result *r, const char *doc)
         tl_raw *x = vec_push(&tl->raw);
         if (!x)
             return CHR_ERR_NOMEM;
-        x->date = arena_strdup(&tl->mem, v->date);
-        x->type = arena_strdup(&tl->mem, v->type);
-        x->label = v->label ? arena_strdup(&tl->mem, v->label) : "";
+        x->date = str(tl, v->date);
+        x->type = str(tl, v->type);
+        x->label = v->label ? str(tl, v->label) : "";
         x->n_actors = v->n_actors;
         x->actors = arena_alloc(&tl->mem, (v->n_actors + 1) * sizeof *x->actors);
         x->names = arena_alloc(&tl->mem, (v->n_actors + 1) * sizeof *x->names);
@@ -128,15 +155,15 @@ int chr_timeline_add(chr_timeline *tl, const chr_result *r, const char *doc)
         x->src.doc = dname;
         x->src.start = v->start;
         x->src.end = v->end;
-        x->src.trigger = arena_strdup(&tl->mem, v->trigger);
-        x->src.status = v->status ? arena_strdup(&tl->mem, v->status) : "happened";
+        x->src.trigger = str(tl, v->trigger);
+        x->src.status = v->status ? str(tl, v->status) : "happened";
         if (!x->date || !x->type || !x->label || !x->actors || !x->names || !x->person ||
             !x->src.trigger || !x->src.status)
             return CHR_ERR_NOMEM;
         for (size_t k = 0; k < v->n_actors; k++) {
             const chr_entity_view *en = entity_by_id(r, v->actors[k]);
-            x->actors[k] = arena_strdup(&tl->mem, v->actors[k]);
-            x->names[k] = arena_strdup(&tl->mem, en && en->name ? en->name : v->actors[k]);
+            x->actors[k] = str(tl, v->actors[k]);
+            x->names[k] = str(tl, en && en->name ? en->name : v->actors[k]);
             x->person[k] = en && !strcmp(en->type, "PERSON");
             if (!x->actors[k] || !x->names[k])
                 return CHR_ERR_NOMEM;
