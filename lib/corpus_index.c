@@ -165,7 +165,7 @@ chr_index *chr_index_open(const chr_engine *e, const char *cache_path, chr_error
     cpmap_init(&ix->post_count);
     uv_mutex_init(&ix->mu);
     uv_mutex_init(&ix->pmu);
-    uv_cond_init(&ix->cond);
+    uv_cond_init(&ix->pcond);
     ix->cache_path = cache_path && *cache_path ? strdup(cache_path) : NULL;
     if (cache_path && *cache_path && !ix->cache_path) {
         chr_index_free(ix);
@@ -189,6 +189,8 @@ void ix_publish(chr_index *ix)
 {
     uv_mutex_lock(&ix->pmu);
     ix->pub = ix->prog;
+    ix->pub_over = ix->first_pass_over;
+    uv_cond_broadcast(&ix->pcond);
     uv_mutex_unlock(&ix->pmu);
 }
 
@@ -731,17 +733,19 @@ static void finish_pass(chr_index *ix, int cancelled)
     } else {
         ix->prog.state = CHR_INDEX_CANCELLED;
     }
-    /* the image of the cache is taken under the lock; queries go on while
-     * it is written (chr_index_free waits for the write) */
+    /* ready first: waiters and queries go on while the cache is saved */
+    ix->first_pass_over = 1;
+    ix_unlock(ix);
+    /* the image of the cache is taken under the lock, written outside it
+     * (chr_index_free waits for the write) */
     char *image = NULL;
     size_t image_len = 0;
     chr_error err;
+    uv_mutex_lock(&ix->mu);
     if (!cancelled && ix->cache_path && ix->dirty &&
         ix_serialize_locked(ix, &image, &image_len, &err) == CHR_OK)
         ix->dirty = 0;
     char *path = image ? strdup(ix->cache_path) : NULL;
-    ix->first_pass_over = 1;
-    uv_cond_broadcast(&ix->cond);
     ix_unlock(ix);
     if (image && path && ix_write_file(path, image, image_len, &err) != CHR_OK) {
         uv_mutex_lock(&ix->mu);
@@ -785,7 +789,6 @@ static void index_thread(void *arg)
         ix->prog.state = CHR_INDEX_FAILED;
         snprintf(ix->prog.message, sizeof ix->prog.message, "cannot start the event loop");
         ix->first_pass_over = 1;
-        uv_cond_broadcast(&ix->cond);
         ix_unlock(ix);
         return;
     }
@@ -937,11 +940,13 @@ int chr_index_wait(chr_index *ix)
 {
     if (!ix)
         return CHR_ERR_ARG;
-    uv_mutex_lock(&ix->mu);
-    while (ix->thread_started && !ix->first_pass_over)
-        uv_cond_wait(&ix->cond, &ix->mu);
-    int state = ix->prog.state;
-    ix_unlock(ix);
+    /* on the published state: the index thread may hold mu a while longer
+     * (saving the cache) once the pass is over */
+    uv_mutex_lock(&ix->pmu);
+    while (ix->thread_started && !ix->pub_over)
+        uv_cond_wait(&ix->pcond, &ix->pmu);
+    int state = ix->pub.state;
+    uv_mutex_unlock(&ix->pmu);
     return state == CHR_INDEX_FAILED ? CHR_ERR_IO : CHR_OK;
 }
 
@@ -979,9 +984,9 @@ void chr_index_free(chr_index *ix)
     cpmap_free(&ix->date_head);
     cpmap_free(&ix->post_count);
     strtab_free(&ix->st);
-    uv_cond_destroy(&ix->cond);
     uv_mutex_destroy(&ix->mu);
     uv_mutex_destroy(&ix->pmu);
+    uv_cond_destroy(&ix->pcond);
     free(ix->cache_path);
     free(ix->root);
     free(ix);

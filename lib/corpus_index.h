@@ -47,6 +47,8 @@ struct chr_index {
     uv_mutex_t mu;             /* guards everything below except the loop's own handles */
     uv_mutex_t pmu;            /* guards pub only: progress is read while a long query holds mu */
     chr_index_progress pub;    /* prog as of the last ix_unlock */
+    int pub_over;              /* first_pass_over, likewise */
+    uv_cond_t pcond;           /* with pmu: signalled at each publish */
     strtab st;
     vec files;                 /* ix_file */
     cpmap by_path;             /* path strid -> file index */
@@ -67,7 +69,6 @@ struct chr_index {
     char exts[256];
     int thread_started;
     uv_thread_t thread;
-    uv_cond_t cond;
     int first_pass_over;
     atomic_int cancel, stop;   /* read and set without mu: cancelling never waits for a query */
     uv_loop_t *loop;

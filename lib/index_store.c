@@ -8,6 +8,7 @@
 #include "corpus_index.h"
 #include "hash.h"
 #include "knowledge_base.h"
+#include "mem_hint.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,22 +26,26 @@ typedef struct buf {
     int bad;
 } buf;
 
-static void put(buf *b, const void *s, size_t n)
+static int grow(buf *b, size_t n)
 {
-    if (b->bad || !n)
-        return;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 1 << 16;
-        while (cap < b->len + n)
-            cap *= 2;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->bad = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
+    size_t cap = b->cap ? b->cap : 1 << 16;
+    while (cap < b->len + n)
+        cap *= 2;
+    char *q = realloc(b->p, cap);
+    if (!q) {
+        b->bad = 1;
+        return -1;
     }
+    b->p = q;
+    b->cap = cap;
+    mem_hint_huge(q, cap);
+    return 0;
+}
+
+static inline void put(buf *b, const void *s, size_t n)
+{
+    if (b->bad || !n || (b->len + n > b->cap && grow(b, n) < 0))
+        return;
     memcpy(b->p + b->len, s, n);
     b->len += n;
 }
@@ -72,6 +77,25 @@ static void put64(buf *b, uint64_t v)
 int ix_serialize_locked(chr_index *ix, char **out, size_t *outlen, chr_error *err)
 {
     buf b = {0};
+    /* sized up front: growing a 40 MB image by doubling copies it and faults
+     * in fresh pages each time, all under the lock queries wait for */
+    size_t est = 64 + ix->st.strs.len * 2 + ix->ents.len * 8;
+    for (uint32_t i = 0; i < ix->st.strs.len; i++)
+        est += strtab_len(&ix->st, i);
+    for (size_t i = 0; i < ix->files.len; i++) {
+        const ix_file *f = &VEC_AT(&ix->files, ix_file, i);
+        est += 48 + (f->ments ? (size_t)f->nment * 8 : f->blob_len) + (size_t)f->nev * 32;
+    }
+    enum { HEAD = 40 }; /* magic, schema, 0, stamp, payload length, checksum */
+    static const char zero[HEAD] = {0};
+    if (grow(&b, HEAD + est) < 0) {
+        if (err) {
+            err->code = CHR_ERR_NOMEM;
+            snprintf(err->message, sizeof err->message, "out of memory writing the index cache");
+        }
+        return CHR_ERR_NOMEM;
+    }
+    put(&b, zero, HEAD); /* filled in at the end, once the payload is known */
     uint32_t root = ix->root ? strtab_intern(&ix->st, ix->root, strlen(ix->root)) : 0;
     if (root == UINT32_MAX)
         root = 0;
@@ -148,25 +172,16 @@ int ix_serialize_locked(chr_index *ix, char **out, size_t *outlen, chr_error *er
         }
         return CHR_ERR_NOMEM;
     }
-    buf h = {0};
+    size_t plen = b.len - HEAD;
+    buf h = {b.p, 0, HEAD, 0}; /* writes the header over the placeholder */
     put(&h, MAGIC, 8);
     put32(&h, SCHEMA);
     put32(&h, 0);
     put64(&h, ix_engine_stamp(ix->e));
-    put64(&h, b.len);
-    put64(&h, fnv64(b.p, b.len));
-    put(&h, b.p, b.len);
-    free(b.p);
-    if (h.bad) {
-        free(h.p);
-        if (err) {
-            err->code = CHR_ERR_NOMEM;
-            snprintf(err->message, sizeof err->message, "out of memory writing the index cache");
-        }
-        return CHR_ERR_NOMEM;
-    }
-    *out = h.p;
-    *outlen = h.len;
+    put64(&h, plen);
+    put64(&h, fnv64(b.p + HEAD, plen));
+    *out = b.p;
+    *outlen = b.len;
     return CHR_OK;
 }
 
@@ -288,6 +303,8 @@ int ix_load(chr_index *ix, char *why, size_t whylen)
     }
     size_t n = (size_t)st.st_size;
     unsigned char *data = malloc(n);
+    if (data)
+        mem_hint_huge(data, n);
     if (!data || fread(data, 1, n, f) != n) {
         fclose(f);
         free(data);
