@@ -68,6 +68,14 @@ build/dev/unit_tests: $(UNIT_SRC) $(DEV_OBJ) $(HDRS) $(wildcard tests/unit/*.h)
 build/san/unit_tests: $(UNIT_SRC) $(SAN_OBJ) $(HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(BASE) $(SAN_FLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(SAN_OBJ) $(PKG_LIBS) -lpthread
 
+# the benchmarks link like the CLI; make test builds them so that a link
+# error shows before someone measures
+BENCH_BIN := build/bench/bench_annotate build/bench/bench_index
+
+build/bench/%: bench/%.c $(OBJ) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) -O2 -g -Werror -o $@ $< $(OBJ) $(PKG_LIBS)
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	build/chronicle annotate samples/us-vietnam-timeline.zh.md --format text
@@ -77,14 +85,14 @@ deps:
 
 test: deps
 	@$(MAKE) --no-print-directory all build/dev/chronicle build/dev/unit_tests \
-	    build/san/chronicle build/san/unit_tests
+	    build/san/chronicle build/san/unit_tests $(BENCH_BIN)
 	@sh tests/run-all.sh
 
 eval: all
 	python3 $(SHARED)/tools/score.py $(SHARED)/corpus/dev \
 	    --cmd 'build/chronicle annotate {doc} --format json {dct}' --per-doc
 
-bench: all
+bench: all $(BENCH_BIN)
 	@sh bench/run.sh
 
 data: kb

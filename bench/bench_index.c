@@ -94,9 +94,9 @@ int main(int argc, char **argv)
         if (nq >= 64)
             break;
         const char *p = cJSON_GetObjectItem(f, "path")->valuestring;
-        double t = now();
+        double t1 = now();
         char *j = chr_index_related(ix, p, 40, -1, 500, NULL); /* a screenful, as the editor asks */
-        lat[nq++] = now() - t;
+        lat[nq++] = now() - t1;
         chr_free(j);
     }
     qsort(lat, (size_t)nq, sizeof *lat, cmp);

@@ -7,16 +7,12 @@ sh tests/install-deps.sh hyperfine python3-jieba python3-dateparser || echo "(co
 CORPUS=${CHRONICLE_CORPUS:-../shared/corpus/dev}
 [ -d "$CORPUS" ] || CORPUS=samples
 mkdir -p build/bench
-CC=${CC:-cc}
-$CC -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include -o build/bench/bench_annotate \
-    bench/bench_annotate.c build/obj/*.o $(pkg-config --libs libcjson libpcre2-8)
+# build/bench/bench_annotate and bench_index come from the Makefile (make bench)
 python3 bench/make_corpus.py build/bench/mixed10.txt 10 "$CORPUS"
 echo "== chronicle (C library, one core)"
 build/bench/bench_annotate data build/bench/mixed10.txt "$CORPUS"/*.md "$CORPUS"/*.txt
 echo
 echo "== folder index: 10,000 articles (~100 MB) made from the dev corpus"
-$CC -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include -o build/bench/bench_index \
-    bench/bench_index.c build/obj/*.o $(pkg-config --libs libcjson libpcre2-8 libuv)
 [ -f build/bench/folder100/.made ] || { rm -rf build/bench/folder100 &&
     python3 bench/make_folder.py build/bench/folder100 "$CORPUS" 10000 100 && touch build/bench/folder100/.made; }
 /usr/bin/time -f "  peak RSS of the whole run: %M KB" build/bench/bench_index data build/bench/folder100 build/bench/folder100.bin

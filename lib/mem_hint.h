@@ -2,7 +2,8 @@
  * A 10 MB document touches ~40 MB of fresh memory per call; with 4 KB pages
  * that is ~10,000 page faults, which on virtual machines cost as much as the
  * matching itself. Transparent huge pages cut that by 512. The advice is a
- * hint: where it is not supported or refused nothing changes. */
+ * hint: where it is not supported or refused nothing changes; building with
+ * -DCHR_NO_HUGE_PAGES leaves it out (to measure what it buys). */
 #ifndef CHR_MEM_HINT_H
 #define CHR_MEM_HINT_H
 #include <stddef.h>
@@ -13,7 +14,7 @@
 
 static inline void mem_hint_huge(void *p, size_t n)
 {
-#ifdef MADV_HUGEPAGE
+#if defined(MADV_HUGEPAGE) && !defined(CHR_NO_HUGE_PAGES)
     if (n < CHR_HUGE_PAGE)
         return;
     uintptr_t a = ((uintptr_t)p + CHR_HUGE_PAGE - 1) & ~(CHR_HUGE_PAGE - 1);
