@@ -147,9 +147,12 @@ int result_build_json(chr_result *r)
     /* the head object without its closing brace, then the arrays */
     char *hs = head && !bad ? cJSON_PrintUnformatted(head) : NULL;
     cJSON_Delete(head);
-    if (!hs)
+    size_t hl = hs ? strlen(hs) : 0;
+    if (hl < 2) { /* at least "{}" */
+        cJSON_free(hs);
         return CHR_ERR_NOMEM;
-    sb_add(&b, hs, strlen(hs) - 1);
+    }
+    sb_add(&b, hs, hl - 1);
     cJSON_free(hs);
     sb_str(&b, ",\"entities\":[");
     for (size_t i = 0; i < r->nentity && !b.bad; i++) {
