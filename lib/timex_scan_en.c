@@ -97,6 +97,22 @@ static size_t en_pod(const scan *c, size_t p, tx_point *pt)
     return 0;
 }
 
+/* ", 1995" or " 1995" after a day or a month: sets the year and returns
+ * where it ends, or 0 */
+static size_t en_trailing_year(const scan *c, size_t r, tx_point *pt)
+{
+    long y;
+    r = sc_ws(c, r, 0);
+    if (r < c->len && c->s[r] == ',')
+        r = sc_ws(c, r + 1, 0);
+    size_t ye = en_year(c, r, &y);
+    if (ye) {
+        pt->year = (int)y;
+        pt->ysrc = SRC_ABS;
+    }
+    return ye;
+}
+
 /* July 11, 1995 · 11 July 1995 · August 1995 · Aug 20 · January 6 - 7 */
 static size_t en_calendar(const scan *c, size_t p, tx_sem *s, int ctx_strong)
 {
@@ -117,28 +133,15 @@ static size_t en_calendar(const scan *c, size_t p, tx_sem *s, int ctx_strong)
             pt->dsrc = SRC_ABS;
             pt->gran = G_DAY;
             cur = de;
-            size_t r = cur;
-            if (r < c->len && c->s[r] == ',')
-                r++;
-            r = sc_ws(c, r, 0);
-            size_t ye = en_year(c, r, &y);
-            if (ye) {
-                pt->year = (int)y;
-                pt->ysrc = SRC_ABS;
+            size_t ye = en_trailing_year(c, cur, pt);
+            if (ye)
                 cur = ye;
-            }
         } else {
-            size_t r = q;
-            if (r < c->len && c->s[r] == ',')
-                r = sc_ws(c, r + 1, 0);
-            size_t ye = en_year(c, r, &y);
-            if (ye) {
-                pt->year = (int)y;
-                pt->ysrc = SRC_ABS;
+            size_t ye = en_trailing_year(c, q, pt);
+            if (ye)
                 cur = ye;
-            } else if (!strong && !ctx_strong) {
+            else if (!strong && !ctx_strong)
                 return 0;
-            }
         }
     } else {
         /* 11 July 1995; 10-11 September */
@@ -175,15 +178,9 @@ static size_t en_calendar(const scan *c, size_t p, tx_sem *s, int ctx_strong)
             s->end.ysrc = SRC_NONE;
         }
         cur = me;
-        size_t r = sc_ws(c, cur, 0);
-        if (r < c->len && c->s[r] == ',')
-            r = sc_ws(c, r + 1, 0);
-        size_t ye = en_year(c, r, &y);
-        if (ye) {
-            pt->year = (int)y;
-            pt->ysrc = SRC_ABS;
+        size_t ye = en_trailing_year(c, cur, pt);
+        if (ye)
             cur = ye;
-        }
     }
     /* range: January 6 - 7, September 25 to 28 */
     if (pt->gran == G_DAY) {

@@ -66,6 +66,20 @@ static const char *default_data_dir(char *buf, size_t n)
     return NULL;
 }
 
+/* The engine on --data DIR, else the default data folder; NULL (and a
+ * message) when it cannot start. */
+static chr_engine *start_engine(const char *data)
+{
+    char dbuf[PATH_MAX + 64];
+    if (!data)
+        data = default_data_dir(dbuf, sizeof dbuf);
+    chr_error err;
+    chr_engine *eng = chr_engine_new(data, &err);
+    if (!eng)
+        fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
+    return eng;
+}
+
 static char *read_stream(FILE *f, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
@@ -210,6 +224,34 @@ static void print_text(const char *path, const char *text, chr_result *r)
     }
 }
 
+/* "--name VALUE" options of a command: name and where its value goes */
+typedef struct cli_opt {
+    const char *name;
+    const char **value;
+} cli_opt;
+
+/* Takes the option at argv[*i] when it is one of opts (moving *i past its
+ * value): 1. Not an option (a file, or "-" for stdin): 0. An unknown option
+ * or a missing value: -1, with the message printed. */
+static int take_option(const cli_opt *opts, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (a[0] != '-' || !a[1])
+        return 0;
+    for (const cli_opt *o = opts; o->name; o++) {
+        if (strcmp(a, o->name))
+            continue;
+        if (*i + 1 >= argc) {
+            fprintf(stderr, "chronicle: %s needs a value\n", a);
+            return -1;
+        }
+        *o->value = argv[++*i];
+        return 1;
+    }
+    fprintf(stderr, "chronicle: unknown option %s (chronicle help lists them)\n", a);
+    return -1;
+}
+
 static int cmd_annotate(int argc, char **argv)
 {
     const char *dct = NULL, *lang = NULL, *format = NULL, *data = NULL;
@@ -219,25 +261,16 @@ static int cmd_annotate(int argc, char **argv)
         fprintf(stderr, "chronicle: out of memory\n");
         return 3;
     }
+    const cli_opt opts[] = {{"--dct", &dct}, {"--lang", &lang}, {"--format", &format}, {"--data", &data},
+                            {NULL, NULL}};
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = !strcmp(a, "--dct") ? &dct : !strcmp(a, "--lang") ? &lang
-                          : !strcmp(a, "--format") ? &format : !strcmp(a, "--data") ? &data : NULL;
-        if (slot) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "chronicle: %s needs a value\n", a);
-                free(files);
-                return 2;
-            }
-            *slot = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "chronicle: unknown option %s\n", a);
-            usage(stderr);
+        int r = take_option(opts, argc, argv, &i);
+        if (r < 0) {
             free(files);
             return 2;
-        } else {
-            files[nfiles++] = a;
         }
+        if (r == 0)
+            files[nfiles++] = argv[i];
     }
     if (!nfiles) {
         usage(stderr);
@@ -257,13 +290,9 @@ static int cmd_annotate(int argc, char **argv)
         free(files);
         return 2;
     }
-    char dbuf[PATH_MAX + 64];
-    if (!data)
-        data = default_data_dir(dbuf, sizeof dbuf);
     chr_error err;
-    chr_engine *eng = chr_engine_new(data, &err);
+    chr_engine *eng = start_engine(data);
     if (!eng) {
-        fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
         free(files);
         return 3;
     }
@@ -347,24 +376,15 @@ static int cmd_timeline(int argc, char **argv)
     int nfiles = 0, status = 0;
     if (!files)
         return 3;
+    const cli_opt opts[] = {{"--dct", &dct}, {"--format", &format}, {"--data", &data}, {NULL, NULL}};
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = !strcmp(a, "--dct") ? &dct : !strcmp(a, "--format") ? &format
-                          : !strcmp(a, "--data") ? &data : NULL;
-        if (slot) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "chronicle: %s needs a value\n", a);
-                free(files);
-                return 2;
-            }
-            *slot = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "chronicle: unknown option %s\n", a);
+        int r = take_option(opts, argc, argv, &i);
+        if (r < 0) {
             free(files);
             return 2;
-        } else {
-            files[nfiles++].path = a;
         }
+        if (r == 0)
+            files[nfiles++].path = argv[i];
     }
     if (!nfiles || (strcmp(format, "text") && strcmp(format, "json"))) {
         if (nfiles)
@@ -373,14 +393,12 @@ static int cmd_timeline(int argc, char **argv)
         free(files);
         return 2;
     }
-    char dbuf[PATH_MAX + 64];
-    if (!data)
-        data = default_data_dir(dbuf, sizeof dbuf);
     chr_error err;
-    chr_engine *eng = chr_engine_new(data, &err);
+    chr_engine *eng = start_engine(data);
     chr_timeline *tl = eng ? chr_timeline_new(&err) : NULL;
     if (!eng || !tl) {
-        fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
+        if (eng)
+            fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
         chr_engine_free(eng);
         free(files);
         return 3;
@@ -475,23 +493,15 @@ static void sleep_ms(long ms)
 static int cmd_index(int argc, char **argv)
 {
     const char *dir = NULL, *out = NULL, *ext = NULL, *maxb = NULL, *format = "text", *data = NULL;
+    const cli_opt opts[] = {{"--out", &out}, {"--ext", &ext}, {"--max-bytes", &maxb}, {"--format", &format},
+                            {"--data", &data}, {NULL, NULL}};
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = !strcmp(a, "--out") ? &out : !strcmp(a, "--ext") ? &ext
-                          : !strcmp(a, "--max-bytes") ? &maxb : !strcmp(a, "--format") ? &format
-                          : !strcmp(a, "--data") ? &data : NULL;
-        if (slot) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "chronicle: %s needs a value\n", a);
-                return 2;
-            }
-            *slot = argv[++i];
-        } else if (a[0] == '-') {
-            fprintf(stderr, "chronicle: unknown option %s\n", a);
+        int r = take_option(opts, argc, argv, &i);
+        if (r < 0)
             return 2;
-        } else if (!dir) {
-            dir = a;
-        } else {
+        if (r == 0 && !dir) {
+            dir = argv[i];
+        } else if (r == 0) {
             fprintf(stderr, "chronicle: index takes one folder\n");
             return 2;
         }
@@ -508,15 +518,10 @@ static int cmd_index(int argc, char **argv)
         }
         out = cache;
     }
-    char dbuf[PATH_MAX + 64];
-    if (!data)
-        data = default_data_dir(dbuf, sizeof dbuf);
     chr_error err;
-    chr_engine *eng = chr_engine_new(data, &err);
-    if (!eng) {
-        fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
+    chr_engine *eng = start_engine(data);
+    if (!eng)
         return 3;
-    }
     chr_index *ix = chr_index_open(eng, out, &err);
     if (!ix) {
         fprintf(stderr, "chronicle: %s\n", err.message);
@@ -611,29 +616,22 @@ static int cmd_query(int argc, char **argv)
     const char *index = NULL, *entity = NULL, *related = NULL, *from = NULL, *to = NULL, *actor = NULL;
     const char *format = "json", *data = NULL, *limit_s = NULL, *byte_s = NULL;
     int timeline = 0, files = 0;
+    const cli_opt opts[] = {{"--entity", &entity}, {"--related", &related}, {"--from", &from}, {"--to", &to},
+                            {"--actor", &actor}, {"--format", &format}, {"--data", &data},
+                            {"--limit", &limit_s}, {"--byte", &byte_s}, {NULL, NULL}};
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = !strcmp(a, "--entity") ? &entity : !strcmp(a, "--related") ? &related
-                          : !strcmp(a, "--from") ? &from : !strcmp(a, "--to") ? &to
-                          : !strcmp(a, "--actor") ? &actor : !strcmp(a, "--format") ? &format
-                          : !strcmp(a, "--data") ? &data : !strcmp(a, "--limit") ? &limit_s
-                          : !strcmp(a, "--byte") ? &byte_s : NULL;
-        if (slot) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "chronicle: %s needs a value\n", a);
-                return 2;
-            }
-            *slot = argv[++i];
-        } else if (!strcmp(a, "--timeline")) {
+        int r = 0;
+        if (!strcmp(argv[i], "--timeline"))
             timeline = 1;
-        } else if (!strcmp(a, "--files")) {
+        else if (!strcmp(argv[i], "--files"))
             files = 1;
-        } else if (a[0] == '-') {
-            fprintf(stderr, "chronicle: unknown option %s\n", a);
+        else if ((r = take_option(opts, argc, argv, &i)) < 0)
             return 2;
-        } else if (!index) {
-            index = a;
-        } else {
+        else if (r == 1)
+            continue;
+        else if (!index)
+            index = argv[i];
+        else {
             fprintf(stderr, "chronicle: query takes one index\n");
             return 2;
         }
@@ -667,15 +665,10 @@ static int cmd_query(int argc, char **argv)
         fprintf(stderr, "chronicle: cannot open index %s: %s\n", index, strerror(errno));
         return 1;
     }
-    char dbuf[PATH_MAX + 64];
-    if (!data)
-        data = default_data_dir(dbuf, sizeof dbuf);
     chr_error err;
-    chr_engine *eng = chr_engine_new(data, &err);
-    if (!eng) {
-        fprintf(stderr, "chronicle: cannot start: %s\n", err.message);
+    chr_engine *eng = start_engine(data);
+    if (!eng)
         return 3;
-    }
     chr_index *ix = chr_index_open(eng, index, &err);
     chr_index_progress pr;
     if (ix)

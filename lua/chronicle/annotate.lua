@@ -741,6 +741,19 @@ end
 
 --- Annotates `buf` now and keeps it annotated after edits. `how.force`
 --- ignores max_bytes; `how.sync` keeps big buffers on this thread.
+--- Annotated and current (enabled synchronously when it was not): what the
+--- related list and the timeline need before reading a buffer's events.
+function M.ready(buf)
+  local st = states[buf]
+  if not st or not st.enabled then
+    return M.enable(buf, { sync = true })
+  end
+  if st.dirty and not st.busy then
+    M.update(buf)
+  end
+  return true
+end
+
 function M.enable(buf, how)
   if buf == nil or buf == 0 then
     buf = api.nvim_get_current_buf()

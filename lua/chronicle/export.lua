@@ -55,10 +55,7 @@ function M.collect(buf)
   local path = api.nvim_buf_get_name(buf)
   local name = path ~= '' and vim.fn.fnamemodify(path, ':t') or ('untitled-' .. os.date('%Y%m%d'))
   doc.name, doc.path = name, path ~= '' and path or nil
-  local function kb(id)
-    local okk, v = pcall(F.entity, id)
-    return okk and v or nil
-  end
+  local kb = F.try_entity
   local meta = {
     path = doc.path,
     name = name,

@@ -460,6 +460,13 @@ function M.entity(id)
   return t
 end
 
+--- M.entity that never raises (a missing .so gives nil): for cards, names
+--- and exports, which draw what they have.
+function M.try_entity(id)
+  local ok, v = pcall(M.entity, id)
+  return ok and v or nil
+end
+
 function M.entity_count()
   return tonumber(M.lib().chr_engine_entity_count(M.engine()))
 end

@@ -37,8 +37,7 @@ function M.is_open()
 end
 
 local function kb(id)
-  local ok, v = pcall(require('chronicle.ffi').entity, id)
-  return ok and v or nil
+  return require('chronicle.ffi').try_entity(id)
 end
 
 -- The folder index, when one is open (never loaded just for a card).

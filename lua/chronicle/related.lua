@@ -8,20 +8,9 @@ local A = require('chronicle.annotate')
 local M = {}
 
 local function kb(id)
-  local ok, v = pcall(require('chronicle.ffi').entity, id)
-  return ok and v or nil
+  return require('chronicle.ffi').try_entity(id)
 end
 
-local function ready(buf)
-  local st = A.states[buf]
-  if not st or not st.enabled then
-    return A.enable(buf, { sync = true })
-  end
-  if st.dirty and not st.busy then
-    A.update(buf)
-  end
-  return true
-end
 
 --- Quickfix items for {doc=, ev=} items: exact byte positions (vcol = 0), so
 --- <CR> in the quickfix window lands on the trigger itself. Items of the
@@ -71,7 +60,7 @@ end
 --- returns the items (also offered through vim.ui.select when configured).
 function M.related()
   local buf = api.nvim_get_current_buf()
-  if not ready(buf) then
+  if not A.ready(buf) then
     return nil
   end
   local m = subject(buf)

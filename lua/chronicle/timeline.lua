@@ -12,20 +12,9 @@ M.maps = {} -- timeline buffer → { [line] = item }
 M.gen = {} -- timeline buffer → how many times it was filled (a late answer checks it)
 
 local function kb(id)
-  local ok, v = pcall(require('chronicle.ffi').entity, id)
-  return ok and v or nil
+  return require('chronicle.ffi').try_entity(id)
 end
 
-local function ready(buf)
-  local st = A.states[buf]
-  if not st or not st.enabled then
-    return A.enable(buf, { sync = true })
-  end
-  if st.dirty and not st.busy then
-    A.update(buf)
-  end
-  return true
-end
 
 -- To the window the timeline was opened from (else a new split above).
 local function source_window(tbuf)
@@ -153,7 +142,7 @@ function M.open(scope, from, to)
     lines, map = folder_lines(I, req, from, to)
     name = 'chronicle://timeline/folder'
   else
-    if not ready(buf) then
+    if not A.ready(buf) then
       return nil
     end
     local docs
