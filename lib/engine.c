@@ -296,6 +296,16 @@ chr_engine *chr_engine_new(const char *data_dir, chr_error *err)
         set_err(err, CHR_ERR_DATA, "%s", msg);
         goto fail;
     }
+    ws_pool *pool = malloc(sizeof *pool);
+    if (pool && ws_pool_init(pool) < 0) {
+        free(pool);
+        pool = NULL;
+    }
+    e->pool = pool; /* from here on chr_engine_free frees it */
+    if (!pool || !(e->blocks = arena_cache_new(WS_KEEP_BYTES))) {
+        set_err(err, CHR_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
     return e;
 fail:
     chr_engine_free(e);
@@ -318,7 +328,20 @@ void chr_engine_free(chr_engine *e)
     free(e->t2s_bmp);
     start_filter_free(&e->starts);
     pcre2_code_free(e->dateline_re);
+    if (e->pool) {
+        ws_pool_free(e->pool);
+        free(e->pool);
+    }
+    arena_cache_release(e->blocks); /* freed when the last result lets go */
     free(e);
+}
+
+void chr_engine_trim(const chr_engine *e)
+{
+    if (e && e->pool)
+        ws_pool_trim(e->pool);
+    if (e)
+        arena_cache_trim(e->blocks);
 }
 
 static chr_result *fail_result(chr_result *r, chr_error *err, int code, const char *what)
@@ -362,37 +385,36 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
     /* big documents get big blocks (a dense one needs about its own size in
      * strings and views): fewer allocations, and blocks big enough for huge
      * pages; capacity never written costs no memory */
-    arena_init(&r->mem, len > (1 << 16) ? (len < (1 << 25) ? len : 1 << 25) : 1 << 16);
+    arena_init(&r->mem, len > (1 << 16) ? (len < (1 << 25) ? len : 1 << 25) : 1 << 16, e->blocks);
     if (!text)
         text = "";
-    vec masks, found, ents, evs;
-    vec_init(&masks, sizeof(byte_span));
-    vec_init(&found, sizeof(tx_found));
-    vec_init(&ents, sizeof(ent_found));
-    vec_init(&evs, sizeof(ev_found));
-    /* dense news text, so that growth rarely copies; untouched capacity costs
-     * address space, not memory */
-    if (vec_reserve(&found, len / 200 + 16) < 0 || vec_reserve(&ents, len / 40 + 16) < 0 ||
-        vec_reserve(&evs, len / 200 + 16) < 0) {
-        vec_free(&found);
-        vec_free(&ents);
-        vec_free(&evs);
+    workspace *w = ws_take(e->pool);
+    if (!w) {
         chr_result_free(r);
         set_err(err, CHR_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    chr_text t;
-    int rc = markup_find(e, text, len, &masks);
+    /* dense news text, so that growth rarely copies; untouched capacity costs
+     * address space, not memory */
+    vec *found = &w->found, *ents = &w->ents, *evs = &w->evs;
+    chr_text *tp = &w->text;
+    int rc = CHR_ERR_NOMEM;
+    if (vec_reserve(found, len / 200 + 16) < 0 || vec_reserve(ents, len / 40 + 16) < 0 ||
+        vec_reserve(evs, len / 200 + 16) < 0)
+        goto fail;
+    rc = markup_find(e, text, len, &w->masks);
     if (rc == CHR_OK)
-        rc = text_build(&t, e, text, len, &masks);
-    vec_free(&masks);
-    if (rc != CHR_OK)
+        rc = text_build(tp, e, text, len, &w->masks);
+    if (rc != CHR_OK) {
+        ws_give(e->pool, w);
         return fail_result(r, err, rc, "out of memory normalising the text");
-    int lang = langid_assign(&t, langid_parse(opt ? opt->lang : NULL));
+    }
+    chr_text *t = tp;
+    int lang = langid_assign(t, langid_parse(opt ? opt->lang : NULL));
     r->lang = langid_name(lang);
     if (!clk.has_dct) {
         dct_found d;
-        dct_detect(e, &t, lang != LANG_EN, &d);
+        dct_detect(e, t, lang != LANG_EN, &d);
         if (d.source) {
             clk.has_dct = 1;
             clk.dy = d.y;
@@ -405,24 +427,24 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         snprintf(r->dct, sizeof r->dct, "%04d-%02d-%02d", clk.dy, clk.dm, clk.dd);
     r->dct_source = dct_source;
     int skip = opt ? opt->skip : 0;
-    rc = timex_extract(&t, &e->starts, lang, &clk, &found);
+    rc = timex_extract(t, &e->starts, lang, &clk, found);
     if (rc == CHR_OK && !(skip & CHR_FIND_ENTITIES))
-        rc = entity_find(e, &t, &ents);
+        rc = entity_find(e, t, ents, &w->bits, &w->spill);
     if (rc != CHR_OK)
         goto fail;
     if (!(skip & (CHR_FIND_ENTITIES | CHR_FIND_EVENTS)))
-        rc = event_extract(e, &t, found.data, found.len, ents.data, ents.len, &evs);
+        rc = event_extract(e, t, found->data, found->len, ents->data, ents->len, evs);
     if (rc != CHR_OK)
         goto fail;
     size_t hint = 0;
-    r->entities = arena_alloc(&r->mem, (ents.len ? ents.len : 1) * sizeof(chr_entity_view));
+    r->entities = arena_alloc(&r->mem, (ents->len ? ents->len : 1) * sizeof(chr_entity_view));
     if (!r->entities)
         goto nomem;
-    for (size_t i = 0; i < ents.len; i++) {
-        const ent_found *f = &VEC_AT(&ents, ent_found, i);
+    for (size_t i = 0; i < ents->len; i++) {
+        const ent_found *f = &VEC_AT(ents, ent_found, i);
         chr_entity_view *v = &r->entities[r->nentity++];
-        v->start = text_orig_near(&t, f->start, &hint);
-        v->end = text_orig_near(&t, f->end, &hint);
+        v->start = text_orig_near(t, f->start, &hint);
+        v->end = text_orig_near(t, f->end, &hint);
         v->text = arena_strndup(&r->mem, text + v->start, v->end - v->start);
         v->type = kb_type_name(f->type);
         v->id = arena_strdup(&r->mem, f->id);
@@ -432,14 +454,14 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
             goto nomem;
     }
     hint = 0;
-    r->timexes = arena_alloc(&r->mem, (found.len ? found.len : 1) * sizeof(chr_timex_view));
+    r->timexes = arena_alloc(&r->mem, (found->len ? found->len : 1) * sizeof(chr_timex_view));
     if (!r->timexes)
         goto nomem;
-    for (size_t i = 0; i < found.len; i++) {
-        const tx_found *f = &VEC_AT(&found, tx_found, i);
+    for (size_t i = 0; i < found->len; i++) {
+        const tx_found *f = &VEC_AT(found, tx_found, i);
         chr_timex_view *v = &r->timexes[r->ntimex++];
-        v->start = text_orig_near(&t, f->start, &hint);
-        v->end = text_orig_near(&t, f->end, &hint);
+        v->start = text_orig_near(t, f->start, &hint);
+        v->end = text_orig_near(t, f->end, &hint);
         v->text = arena_strndup(&r->mem, text + v->start, v->end - v->start);
         v->type = tx_type_name(f->sem.type);
         v->value = arena_strdup(&r->mem, f->value);
@@ -448,23 +470,23 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         if (!v->text || !v->value || (f->end_value[0] && !v->end_value))
             goto nomem;
     }
-    r->events = arena_alloc(&r->mem, (evs.len ? evs.len : 1) * sizeof(chr_event_view));
+    r->events = arena_alloc(&r->mem, (evs->len ? evs->len : 1) * sizeof(chr_event_view));
     if (!r->events)
         goto nomem;
-    for (size_t i = 0; i < evs.len; i++) {
-        const ev_found *f = &VEC_AT(&evs, ev_found, i);
+    for (size_t i = 0; i < evs->len; i++) {
+        const ev_found *f = &VEC_AT(evs, ev_found, i);
         const ev_trigger *tr = &VEC_AT(&e->events.triggers, ev_trigger, f->trigger);
         chr_event_view *v = &r->events[r->nevent++];
-        v->start = text_orig(&t, f->start);
-        v->end = text_orig(&t, f->end);
+        v->start = text_orig(t, f->start);
+        v->end = text_orig(t, f->end);
         v->trigger = arena_strndup(&r->mem, text + v->start, v->end - v->start);
         v->type = arena_strdup(&r->mem, f->code);
         v->label = tr->label;
         v->timex = f->timex;
         v->date = f->timex >= 0 ? r->timexes[f->timex].value : NULL;
         v->date_source = f->date_source;
-        v->sentence_start = text_orig(&t, f->sent_start);
-        v->sentence_end = text_orig(&t, f->sent_end);
+        v->sentence_start = text_orig(t, f->sent_start);
+        v->sentence_end = text_orig(t, f->sent_end);
         v->status = ev_status_name(f->status);
         v->place = f->place >= 0 ? r->entities[f->place].id : NULL;
         const char **actors = arena_alloc(&r->mem, (f->nactors ? f->nactors : 1) * sizeof *actors);
@@ -475,25 +497,19 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         v->actors = actors;
         v->n_actors = f->nactors;
     }
-    r->ninvalid = t.invalid.len;
+    r->ninvalid = t->invalid.len;
     if (r->ninvalid) {
         r->invalid = arena_alloc(&r->mem, r->ninvalid * sizeof(byte_span));
         if (!r->invalid)
             goto nomem;
-        memcpy(r->invalid, t.invalid.data, r->ninvalid * sizeof(byte_span));
+        memcpy(r->invalid, t->invalid.data, r->ninvalid * sizeof(byte_span));
     }
-    vec_free(&found);
-    vec_free(&ents);
-    vec_free(&evs);
-    text_free(&t);
+    ws_give(e->pool, w);
     return r;
 nomem:
     rc = CHR_ERR_NOMEM;
 fail:
-    vec_free(&found);
-    vec_free(&ents);
-    vec_free(&evs);
-    text_free(&t);
+    ws_give(e->pool, w);
     return fail_result(r, err, rc, chr_status_message(rc));
 }
 

@@ -4,10 +4,12 @@
 #define CHR_ENGINE_H
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include "arena.h"
 #include "cpmap.h"
 #include "start_filter.h"
 #include "knowledge_base.h"
 #include "event_extract.h"
+#include "workspace.h"
 
 struct chr_engine {
     cpmap t2s;        /* traditional -> simplified */
@@ -30,5 +32,7 @@ struct chr_engine {
     uint8_t abbrev_bits[0x10000 / 8];    /* the abbreviation characters */
     pcre2_code *dateline_re; /* dates in header lines */
     start_filter starts;     /* where a date expression can begin */
+    ws_pool *pool;           /* working memory kept between annotations (locked inside) */
+    arena_cache *blocks;     /* results' memory, kept when they are freed (locked inside) */
 };
 #endif

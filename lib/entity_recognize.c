@@ -206,26 +206,10 @@ static size_t seek_bmp(const ctx *c, size_t p, const uint8_t *bmp)
     return len;
 }
 
-/* The end of the Latin word (letters, digits, marks) at p: ASCII in a tight
- * loop, the rest through the decoder. */
+/* The end of the Latin word (letters, digits, marks) at p. */
 static size_t word_end(const ctx *c, size_t p)
 {
-    const unsigned char *u = (const unsigned char *)c->t->fold;
-    size_t len = c->t->len, n;
-    while (p < len) {
-        unsigned b = u[p];
-        if (b < 0x80) {
-            if (!((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z')))
-                break;
-            p++;
-            continue;
-        }
-        uint32_t cp = cp_at(c, p, &n);
-        if (!is_latin_letter(cp) && !(cp >= 0x300 && cp <= 0x36F))
-            break;
-        p += n;
-    }
-    return p;
+    return gaz_word_end(c->t->fold, c->t->len, p);
 }
 
 /* ---- knowledge-base names ---------------------------------------------- */
@@ -268,8 +252,9 @@ static int pass_kb(ctx *c)
             p += n;
             continue;
         }
-        if (latin && sc_glued_before(&c->sc, p)) {
-            p = word_end(c, p);
+        size_t we = latin ? word_end(c, p) : 0;
+        if (latin && (sc_glued_before(&c->sc, p) || !gaz_words_maybe(g, t->fold, t->len, p, we))) {
+            p = we;
             continue;
         }
         /* most positions open no name with the next character: one bit says so */
@@ -287,7 +272,7 @@ static int pass_kb(ctx *c)
             p = hits[best].end;
             continue;
         }
-        p = latin ? word_end(c, p) : p + n;
+        p = latin ? we : p + n;
     }
     return CHR_OK;
 }
@@ -825,7 +810,7 @@ static int by_start(const void *x, const void *y)
     return (int)a->rank - (int)b->rank;
 }
 
-int entity_find(const struct chr_engine *e, const chr_text *t, vec *out)
+int entity_find(const struct chr_engine *e, const chr_text *t, vec *out, vec *bits, vec *spill)
 {
     ctx c;
     memset(&c, 0, sizeof c);
@@ -837,19 +822,17 @@ int entity_find(const struct chr_engine *e, const chr_text *t, vec *out)
     c.sc.len = t->len;
     c.out = out;
     c.first = out->len;
-    c.cov = calloc(t->len / 8 + 1, 1);
-    if (!c.cov)
+    if (vec_reserve(bits, t->len / 8 + 1) < 0)
         return CHR_ERR_NOMEM;
+    c.cov = bits->data;
+    memset(c.cov, 0, t->len / 8 + 1);
     int r = pass_kb(&c);
     c.kb_end = out->len;
     if (r < 0 || (r = pass_abbrev(&c)) < 0 || (r = pass_zh_titles(&c)) < 0 ||
         (r = pass_translit(&c)) < 0 || (r = pass_latin_names(&c)) < 0 ||
         (r = pass_parentheses(&c)) < 0 || (r = pass_zh_org(&c)) < 0 ||
-        (r = pass_propagate(&c)) < 0) {
-        free(c.cov);
+        (r = pass_propagate(&c)) < 0)
         return r;
-    }
-    free(c.cov);
     if ((r = link_short_names(&c)) < 0)
         return r;
     size_t n = out->len - c.first;
@@ -862,15 +845,18 @@ int entity_find(const struct chr_engine *e, const chr_text *t, vec *out)
     if (nr > 1)
         qsort(f + nk, nr, sizeof *f, by_start);
     if (nk && nr) {
-        ent_found *m = malloc(n * sizeof *m);
-        if (!m)
+        /* merge from the back, with only the (fewer) rule finds set aside */
+        if (vec_reserve(spill, nr) < 0)
             return CHR_ERR_NOMEM;
-        mem_hint_huge(m, n * sizeof *m);
-        size_t i = 0, j = nk, k = 0;
-        while (i < nk || j < n)
-            m[k++] = (j >= n || (i < nk && by_start(&f[i], &f[j]) <= 0)) ? f[i++] : f[j++];
-        memcpy(f, m, n * sizeof *m);
-        free(m);
+        ent_found *m = spill->data;
+        memcpy(m, f + nk, nr * sizeof *m);
+        size_t i = nk, j = nr, k = n;
+        while (j > 0) {
+            if (i > 0 && by_start(&f[i - 1], &m[j - 1]) > 0)
+                f[--k] = f[--i];
+            else
+                f[--k] = m[--j];
+        }
     }
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {

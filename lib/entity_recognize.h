@@ -23,6 +23,8 @@ typedef struct ent_found {
  * Returns 0 or a negative chr_status. */
 int entity_engine_init(struct chr_engine *e);
 void entity_engine_free(struct chr_engine *e);
-/* Appends the document's entities (sorted, non-overlapping) to out. */
-int entity_find(const struct chr_engine *e, const chr_text *t, vec *out);
+/* Appends the document's entities (sorted, non-overlapping) to out. bits
+ * (bytes) and spill (ent_found) are working memory, kept by the caller for
+ * the next document. */
+int entity_find(const struct chr_engine *e, const chr_text *t, vec *out, vec *bits, vec *spill);
 #endif

@@ -185,25 +185,48 @@ static void clause_of(const chr_text *t, size_t s0, size_t s1, size_t a, size_t 
     *c1 = y;
 }
 
-/* Whether fold[a..b) contains one of words: one pass over the range, with a
- * comparison only where a byte opens some word (clauses are short and the
- * lists small, so this beats a substring search per word). */
-static int has_word(const chr_text *t, size_t a, size_t b, const char *const *words)
+/* A small list of words to look for in clauses, with the first two bytes
+ * of each hashed into a bitmap: a clause is scanned once, and a comparison
+ * happens only where two bytes open some word (in Chinese text the lead
+ * byte alone opens something at almost every character). */
+enum { WS_MAX = 48, WS_BITS = 4096 };
+typedef struct word_set {
+    const char *const *words;
+    uint8_t len[WS_MAX];
+    int n;
+    uint8_t pairs[WS_BITS / 8];
+} word_set;
+
+static unsigned ws_pair(unsigned char a, unsigned char b)
 {
-    if (b <= a)
-        return 0;
-    unsigned char first[256] = {0};
-    for (int i = 0; words[i]; i++)
-        first[(unsigned char)words[i][0]] = 1;
-    const char *f = t->fold;
-    for (size_t p = a; p < b; p++) {
-        if (!first[(unsigned char)f[p]])
+    return ((a * 31u) ^ b) & (WS_BITS - 1);
+}
+
+static void word_set_init(word_set *ws, const char *const *words)
+{
+    memset(ws, 0, sizeof *ws);
+    ws->words = words;
+    for (int i = 0; words[i] && i < WS_MAX; i++) {
+        size_t n = strlen(words[i]);
+        ws->len[i] = (uint8_t)n;
+        ws->n = i + 1;
+        /* every word has two bytes or more (one-byte words would need their own table) */
+        unsigned h = ws_pair((unsigned char)words[i][0], (unsigned char)words[i][1]);
+        ws->pairs[h >> 3] |= (uint8_t)(1u << (h & 7));
+    }
+}
+
+/* Whether fold[a..b) contains one of the words of ws. */
+static int has_word(const chr_text *t, size_t a, size_t b, const word_set *ws)
+{
+    const unsigned char *f = (const unsigned char *)t->fold;
+    for (size_t p = a; p + 1 < b; p++) {
+        unsigned h = ws_pair(f[p], f[p + 1]);
+        if (!((ws->pairs[h >> 3] >> (h & 7)) & 1))
             continue;
-        for (int i = 0; words[i]; i++) {
-            size_t n = strlen(words[i]);
-            if (words[i][0] == f[p] && p + n <= b && !memcmp(f + p, words[i], n))
+        for (int i = 0; i < ws->n; i++)
+            if (p + ws->len[i] <= b && !memcmp(f + p, ws->words[i], ws->len[i]))
                 return 1;
-        }
     }
     return 0;
 }
@@ -327,6 +350,13 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
     static const char *const military_words[] = {"军舰", "舰", "海军", "航母", "演习", "tàu chiến",
         "hải quân", "tàu sân bay", "warship", "navy", "naval", "aircraft carrier", NULL};
     static const char *const place_words[] = {"在", "于", "tại", "ở", "in", "at", NULL};
+    word_set ws_planned, ws_negated, ws_both, ws_deal, ws_military, ws_place;
+    word_set_init(&ws_planned, planned);
+    word_set_init(&ws_negated, negated);
+    word_set_init(&ws_both, both);
+    word_set_init(&ws_deal, deal_words);
+    word_set_init(&ws_military, military_words);
+    word_set_init(&ws_place, place_words);
     scan sc;
     memset(&sc, 0, sizeof sc);
     sc.s = t->norm;
@@ -417,7 +447,7 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
         pick_actors(e, &ev, ents, nent, c0, c1, p);
         if (!ev.nactors)
             pick_actors(e, &ev, ents, nent, s0, s1, p);
-        if (!ev.nactors && prev_event >= 0 && has_word(t, s0, s1, both)) {
+        if (!ev.nactors && prev_event >= 0 && has_word(t, s0, s1, &ws_both)) {
             const ev_found *pe = &VEC_AT(out, ev_found, (size_t)prev_event);
             ev.nactors = pe->nactors;
             memcpy(ev.actors, pe->actors, sizeof ev.actors);
@@ -461,14 +491,14 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
         ev.date_source = src;
         /* status */
         size_t back = p > c0 + 12 ? p - 12 : c0;
-        if (has_word(t, c0, p, planned))
+        if (has_word(t, c0, p, &ws_planned))
             ev.status = EV_PLANNED;
-        if (has_word(t, back, p, negated))
+        if (has_word(t, back, p, &ws_negated))
             ev.status = EV_NEGATED;
-        if (tr->deal && has_word(t, c0, c1, deal_words))
+        if (tr->deal && has_word(t, c0, c1, &ws_deal))
             memcpy(ev.code, "06", 3);
         /* a warship's visit or a navy's drill is material cooperation, not talks */
-        if (!strcmp(ev.code, "04") && has_word(t, c0, c1, military_words))
+        if (!strcmp(ev.code, "04") && has_word(t, c0, c1, &ws_military))
             memcpy(ev.code, "06", 3);
         /* place: a place named after 在 / tại / in within the clause */
         size_t k0;
@@ -477,7 +507,7 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             if (ents[k].type != ENT_GPE && ents[k].type != ENT_LOC)
                 continue;
             size_t w0 = ents[k].start > c0 + 8 ? ents[k].start - 8 : c0;
-            if (has_word(t, w0, ents[k].start, place_words))
+            if (has_word(t, w0, ents[k].start, &ws_place))
                 ev.place = (long)k;
         }
         /* 访问…访问了美国, 拉夫罗夫在访问中…会谈: one sentence, one happening */

@@ -59,6 +59,18 @@ int gaz_add(gazetteer *g, const char *fold, size_t n, uint32_t entity, uint8_t f
     g->pair_bits[ph >> 3] |= (uint8_t)(1u << (ph & 7));
     if (k >= n)
         g->single_bits[a >> 3] |= (uint8_t)(1u << (a & 7));
+    if (is_latin_letter(a) || (a >= '0' && a <= '9')) {
+        size_t e = gaz_word_end(fold, n, 0);
+        uint32_t wh = gaz_word_hash(fold, e);
+        g->word_bits[wh >> 3] |= (uint8_t)(1u << (wh & 7));
+        size_t q = gaz_second_word(fold, n, e);
+        if (q >= n) {
+            g->single_word_bits[wh >> 3] |= (uint8_t)(1u << (wh & 7));
+        } else {
+            uint32_t h2 = gaz_two_word_hash(fold, 0, e, q, gaz_word_end(fold, n, q));
+            g->two_word_bits[h2 >> 3] |= (uint8_t)(1u << (h2 & 7));
+        }
+    }
     return CHR_OK;
 }
 
@@ -237,14 +249,15 @@ size_t gaz_walk(const gazetteer *g, const char *fold, size_t len, size_t p, gaz_
             break;
         cp = utf8_at(fold, len, p, &k);
         const uint32_t *cps = g->kid_cp + g->kids[node];
-        uint32_t lo = 0, hi = g->nkids[node];
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if (cps[mid] < cp)
-                lo = mid + 1;
-            else
-                hi = mid;
+        uint32_t nk = g->nkids[node], lo = 0;
+        /* branch-free halving: the fan-out under 中 or 美 is in the hundreds,
+         * and a mispredicted branch per level cost more than the loads */
+        while (nk > 1) {
+            uint32_t half = nk / 2;
+            lo = cps[lo + half - 1] < cp ? lo + half : lo;
+            nk -= half;
         }
+        lo += cps[lo] < cp;
         if (lo >= g->nkids[node] || cps[lo] != cp)
             break;
         node = g->kid_node[g->kids[node] + lo];

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cpmap.h"
+#include "hash.h"
+#include "text_normalize.h"
+#include "utf8.h"
 #include "vec.h"
 
 enum {
@@ -14,6 +17,8 @@ enum {
     GAZ_CAP = 2,     /* written with a capital: the text must have one too */
     GAZ_ACRONYM = 4  /* US, UN, APEC: the text must match its case exactly */
 };
+
+enum { GAZ_WORD_BITS = 1 << 17 };
 
 typedef struct gaz_name {
     uint32_t entity;  /* index into the knowledge base */
@@ -32,6 +37,13 @@ typedef struct gazetteer {
     uint8_t first_bits[0x10000 / 8]; /* the same as a bitmap, small enough to stay cached */
     uint8_t pair_bits[0x10000 / 8];  /* hashed first two code points: mostly "no" */
     uint8_t single_bits[0x10000 / 8]; /* names of a single code point */
+    /* hashed first words of Latin names: most words of Vietnamese and
+     * English prose open no name, and one bit says so before the walk */
+    uint8_t word_bits[GAZ_WORD_BITS / 8];
+    /* of those, names of one word (always walked), and hashed first two
+     * words of the longer ones: nguyễn opens names, nguyễn văn only some */
+    uint8_t single_word_bits[GAZ_WORD_BITS / 8];
+    uint8_t two_word_bits[GAZ_WORD_BITS / 8];
     /* the trie, built once by gaz_finish from the sorted names: each node's
      * children sit side by side (sorted by code point), so a walk and the
      * build touch memory in order */
@@ -98,6 +110,73 @@ static inline size_t gaz_seek(const gazetteer *g, const char *fold, size_t len, 
         p += n;
     }
     return len;
+}
+
+/* The end of the Latin word at p in folded text: letters, digits and
+ * combining marks. Names and text are cut into words by this one rule. */
+static inline size_t gaz_word_end(const char *fold, size_t len, size_t p)
+{
+    const unsigned char *u = (const unsigned char *)fold;
+    size_t n;
+    while (p < len) {
+        unsigned b = u[p];
+        if (b < 0x80) {
+            if (!((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z')))
+                break;
+            p++;
+            continue;
+        }
+        uint32_t cp = utf8_at(fold, len, p, &n);
+        if (!is_latin_letter(cp) && !(cp >= 0x300 && cp <= 0x36F))
+            break;
+        p += n;
+    }
+    return p;
+}
+
+static inline uint32_t gaz_word_hash(const char *w, size_t n)
+{
+    return (uint32_t)(fnv64(w, n) >> 20) & (GAZ_WORD_BITS - 1);
+}
+
+/* The start of the second word after a first word ending at e: a few ASCII
+ * separators (space, hyphen, dot, apostrophe), never a newline; len when
+ * there is none. */
+static inline size_t gaz_second_word(const char *fold, size_t len, size_t e)
+{
+    size_t q = e;
+    while (q < len && q - e < 3) {
+        unsigned char b = (unsigned char)fold[q];
+        if (b != ' ' && b != '-' && b != '.' && b != '\'')
+            break;
+        q++;
+    }
+    return q > e && q < len && gaz_word_end(fold, len, q) > q ? q : len;
+}
+
+static inline uint32_t gaz_two_word_hash(const char *fold, size_t a, size_t ae, size_t b, size_t be)
+{
+    return (uint32_t)(fnv64_add(fnv64(fold + a, ae - a) ^ 0x2F, fold + b, be - b) >> 20) &
+           (GAZ_WORD_BITS - 1);
+}
+
+static inline int gaz_bit(const uint8_t *bits, uint32_t h)
+{
+    return (bits[h >> 3] >> (h & 7)) & 1;
+}
+
+/* false means no Latin name starts at the word fold[p..end) (and the words
+ * after it) */
+static inline int gaz_words_maybe(const gazetteer *g, const char *fold, size_t len, size_t p,
+                                  size_t end)
+{
+    if (!gaz_bit(g->word_bits, gaz_word_hash(fold + p, end - p)))
+        return 0;
+    if (gaz_bit(g->single_word_bits, gaz_word_hash(fold + p, end - p)))
+        return 1;
+    size_t q = gaz_second_word(fold, len, end);
+    return q < len && gaz_bit(g->two_word_bits,
+                              gaz_two_word_hash(fold, p, end, q, gaz_word_end(fold, len, q)));
 }
 
 /* false means no name starts with these two code points (a < 0x10000) */

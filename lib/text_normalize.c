@@ -65,6 +65,13 @@ static int grow(builder *b, size_t more)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < t->len + more)
         cap *= 2;
+    if (!t->len) {
+        /* nothing to keep (a reused text starting over): no copy of old bytes */
+        free(t->norm);
+        free(t->fold);
+        t->norm = t->fold = NULL;
+        t->cap = 0;
+    }
     char *n = realloc(t->norm, cap + 1);
     if (!n)
         return -1;
@@ -73,7 +80,7 @@ static int grow(builder *b, size_t more)
     if (!f)
         return -1;
     t->fold = f;
-    b->cap = cap;
+    b->cap = t->cap = cap;
     mem_hint_huge(n, cap + 1);
     mem_hint_huge(f, cap + 1);
     return 0;
@@ -228,15 +235,14 @@ static int note_invalid(chr_text *t, size_t p)
 int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t len,
                const vec *masks)
 {
-    memset(t, 0, sizeof *t);
     t->orig = s;
     t->orig_len = len;
-    vec_init(&t->segs, sizeof(text_segment));
-    vec_init(&t->invalid, sizeof(byte_span));
-    vec_init(&t->lines, sizeof(line_stats));
+    t->len = 0;
+    t->segs.len = t->invalid.len = t->lines.len = 0;
     builder b;
     memset(&b, 0, sizeof b);
     b.t = t;
+    b.cap = t->norm ? t->cap : 0;
     /* the copy is rarely longer than the original */
     if (reserve(&b, len + len / 8 + 16) < 0)
         goto nomem;
@@ -432,6 +438,14 @@ nomem:
     return CHR_ERR_NOMEM;
 }
 
+void text_init(chr_text *t)
+{
+    memset(t, 0, sizeof *t);
+    vec_init(&t->segs, sizeof(text_segment));
+    vec_init(&t->invalid, sizeof(byte_span));
+    vec_init(&t->lines, sizeof(line_stats));
+}
+
 void text_free(chr_text *t)
 {
     free(t->norm);
@@ -439,8 +453,7 @@ void text_free(chr_text *t)
     vec_free(&t->segs);
     vec_free(&t->invalid);
     vec_free(&t->lines);
-    t->norm = t->fold = NULL;
-    t->len = 0;
+    text_init(t);
 }
 
 size_t text_orig_near(const chr_text *t, size_t n, size_t *hint)

@@ -35,6 +35,7 @@ typedef struct chr_text {
     char *norm;
     char *fold;
     size_t len;
+    size_t cap;    /* bytes norm and fold can hold (without the final NUL) */
     vec segs;      /* text_segment */
     vec invalid;   /* byte_span in orig */
     vec lines;     /* line_stats */
@@ -44,10 +45,15 @@ typedef struct text_segment {
     size_t norm, orig;
 } text_segment;
 
-/* masks: sorted, non-overlapping byte_spans of orig that are not prose.
- * Returns 0 or a negative chr_status. */
+/* An empty text that owns no memory yet. */
+void text_init(chr_text *t);
+/* Normalises s into t, reusing the buffers t holds from an earlier build (t
+ * comes from text_init or text_build). masks: sorted, non-overlapping
+ * byte_spans of orig that are not prose. Returns 0 or a negative chr_status
+ * (t is then empty, and still to be freed). */
 int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t len,
                const vec *masks);
+/* Frees what t holds; t is then as after text_init. */
 void text_free(chr_text *t);
 /* Maps a norm offset (a character boundary, or len) to an orig offset. */
 size_t text_orig(const chr_text *t, size_t norm_off);

@@ -44,7 +44,7 @@ chr_timeline *chr_timeline_new(chr_error *err)
         }
         return NULL;
     }
-    arena_init(&tl->mem, 1 << 16);
+    arena_init(&tl->mem, 1 << 16, NULL);
     cpmap_init(&tl->strs);
     vec_init(&tl->strv, sizeof(const char *));
     vec_init(&tl->raw, sizeof(tl_raw));

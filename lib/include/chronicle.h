@@ -3,7 +3,8 @@
  *
  * One engine (loaded once from a data directory, read-only afterwards, safe to
  * share between threads) annotates UTF-8 text; every call returns a result
- * the caller owns. Offsets are byte offsets into the caller's text, end
+ * the caller owns. The engine keeps the working memory of its last few
+ * annotations for the next ones (chr_engine_trim gives it back). Offsets are byte offsets into the caller's text, end
  * exclusive. Nothing here aborts: failures come back as NULL plus a filled
  * chr_error, or as a negative chr_status.
  *
@@ -111,6 +112,10 @@ const char *chr_status_message(int status);
 
 chr_engine *chr_engine_new(const char *data_dir, chr_error *err);
 void chr_engine_free(chr_engine *engine);
+/* Frees the working memory the engine keeps between annotations (up to
+ * 256 MB per thread that annotated at once, four at most); the next
+ * annotation grows it again. Safe while other threads annotate. */
+void chr_engine_trim(const chr_engine *engine);
 
 /* text need not be NUL-terminated; invalid UTF-8 and NUL bytes are skipped
  * (see chr_result_invalid_*) and the rest is annotated. */

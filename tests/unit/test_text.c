@@ -31,6 +31,7 @@ static int build(chr_text *t, const char *s)
     vec m;
     vec_init(&m, sizeof(byte_span));
     int r = markup_find(test_engine(), s, strlen(s), &m);
+    text_init(t);
     if (r == 0)
         r = text_build(t, test_engine(), s, strlen(s), &m);
     vec_free(&m);
