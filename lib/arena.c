@@ -131,7 +131,9 @@ void *arena_alloc(arena *a, size_t n)
     if (n == 0)
         n = align;
     arena_block *b = a->head;
-    if (!b || b->cap - b->used < n) {
+    if (b)
+        b->used = (b->used + align - 1) / align * align; /* after packed strings */
+    if (!b || b->used > b->cap || b->cap - b->used < n) {
         size_t cap = n > a->block_size ? n : a->block_size;
         b = a->cache ? cache_take(a->cache, cap) : NULL;
         if (!b) {
@@ -150,9 +152,21 @@ void *arena_alloc(arena *a, size_t n)
     return p;
 }
 
+/* Bytes without alignment: strings pack tight (fewer pages to touch). */
+static char *alloc_bytes(arena *a, size_t n)
+{
+    arena_block *b = a->head;
+    if (b && b->cap - b->used >= n) {
+        char *p = (char *)b->data + b->used;
+        b->used += n;
+        return p;
+    }
+    return arena_alloc(a, n);
+}
+
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = alloc_bytes(a, n + 1);
     if (!p)
         return NULL;
     memcpy(p, s, n);

@@ -447,7 +447,10 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         v->end = text_orig_near(t, f->end, &hint);
         v->text = arena_strndup(&r->mem, text + v->start, v->end - v->start);
         v->type = kb_type_name(f->type);
-        v->id = arena_strdup(&r->mem, f->id);
+        /* a known entity's id is the knowledge base's string (results live
+         * within their engine): one copy fewer per mention */
+        v->id = f->kb >= 0 && !strcmp(e->kb.ents[f->kb].id, f->id) ? e->kb.ents[f->kb].id
+                                                                    : arena_strdup(&r->mem, f->id);
         v->name = f->kb >= 0 ? e->kb.ents[f->kb].name : v->text;
         v->source = f->source;
         if (!v->text || !v->id)
@@ -480,7 +483,7 @@ chr_result *chr_annotate(const chr_engine *e, const char *text, size_t len,
         v->start = text_orig(t, f->start);
         v->end = text_orig(t, f->end);
         v->trigger = arena_strndup(&r->mem, text + v->start, v->end - v->start);
-        v->type = arena_strdup(&r->mem, f->code);
+        v->type = tr->code[0] && !strcmp(tr->code, f->code) ? tr->code : arena_strdup(&r->mem, f->code);
         v->label = tr->label;
         v->timex = f->timex;
         v->date = f->timex >= 0 ? r->timexes[f->timex].value : NULL;

@@ -122,6 +122,12 @@ void ev_lexicon_free(ev_lexicon *lx)
 
 enum { LOOK = 2000 }; /* how far a sentence may reach, so one huge line stays linear */
 
+/* bytes that may end a sentence: newline ! ? ; . and the lead byte of 。 */
+static int may_end(unsigned char c)
+{
+    return c == '\n' || c == '!' || c == '?' || c == ';' || c == '.' || c == 0xE3;
+}
+
 static int sentence_end_at(const chr_text *t, size_t p, size_t *len)
 {
     const char *s = t->norm;
@@ -139,22 +145,28 @@ static int sentence_end_at(const chr_text *t, size_t p, size_t *len)
 }
 
 /* floor: no sentence starts before it (the end of the previous sentence
- * found, as triggers come in order) */
+ * found, as triggers come in order). Every sentence end has an ASCII byte or
+ * the lead byte of 。 first, so the scans test one byte per step and decode
+ * nothing. */
 static void sentence_of(const chr_text *t, size_t p, size_t floor, size_t *s0, size_t *s1)
 {
+    const unsigned char *u = (const unsigned char *)t->norm;
     size_t a = p, lim = p > LOOK ? p - LOOK : 0, n;
     if (lim < floor)
         lim = floor;
     while (a > lim) {
-        size_t q = utf8_prev(t->norm, a);
-        if (sentence_end_at(t, q, &n)) {
+        size_t q = a - 1;
+        if (may_end(u[q]) && sentence_end_at(t, q, &n))
             break;
-        }
         a = q;
     }
+    /* a sits on a character boundary: every byte that ends a sentence is
+     * ASCII or a lead byte, so stepping back byte by byte stops on one */
+    while (a < p && (u[a] & 0xC0) == 0x80)
+        a++;
     size_t b = p, hi = p + LOOK < t->len ? p + LOOK : t->len;
     while (b < hi) {
-        if (sentence_end_at(t, b, &n)) {
+        if (may_end(u[b]) && sentence_end_at(t, b, &n)) {
             b += n;
             break;
         }

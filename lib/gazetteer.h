@@ -170,9 +170,10 @@ static inline int gaz_bit(const uint8_t *bits, uint32_t h)
 static inline int gaz_words_maybe(const gazetteer *g, const char *fold, size_t len, size_t p,
                                   size_t end)
 {
-    if (!gaz_bit(g->word_bits, gaz_word_hash(fold + p, end - p)))
+    uint32_t h = gaz_word_hash(fold + p, end - p);
+    if (!gaz_bit(g->word_bits, h))
         return 0;
-    if (gaz_bit(g->single_word_bits, gaz_word_hash(fold + p, end - p)))
+    if (gaz_bit(g->single_word_bits, h))
         return 1;
     size_t q = gaz_second_word(fold, len, end);
     return q < len && gaz_bit(g->two_word_bits,

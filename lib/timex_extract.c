@@ -3,6 +3,7 @@
 #include "chronicle.h"
 #include "start_filter.h"
 #include <stdio.h>
+#include <string.h>
 
 static int day_first_for(const chr_text *t, int doc_lang)
 {
@@ -200,10 +201,19 @@ int timex_extract(const chr_text *t, const struct start_filter *flt, int doc_lan
     for (size_t i = first; i < out->len; i++) {
         tx_found *f = &fs[i];
         while (q < f->start) {
+            if (!depth) {
+                /* outside parentheses only an opening one matters: memchr finds it */
+                const char *o = memchr(t->norm + q, '(', f->start - q);
+                if (!o) {
+                    q = f->start;
+                    break;
+                }
+                q = (size_t)(o - t->norm);
+            }
             char ch = t->norm[q];
             if (ch == '(')
                 depth++;
-            else if (ch == ')' && depth > 0)
+            else if (ch == ')')
                 depth--;
             else if (ch == '\n')
                 depth = 0;

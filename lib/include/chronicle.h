@@ -118,7 +118,9 @@ void chr_engine_free(chr_engine *engine);
 void chr_engine_trim(const chr_engine *engine);
 
 /* text need not be NUL-terminated; invalid UTF-8 and NUL bytes are skipped
- * (see chr_result_invalid_*) and the rest is annotated. */
+ * (see chr_result_invalid_*) and the rest is annotated. A result's strings
+ * may point into the engine (names, ids): read a result while its engine
+ * lives; freeing it afterwards is fine. */
 chr_result *chr_annotate(const chr_engine *engine, const char *text, size_t len,
                          const chr_options *opt, chr_error *err);
 void chr_result_free(chr_result *result);
