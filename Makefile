@@ -17,7 +17,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lpcre2-8 -luv)
 CFLAGS    ?= -O2 -g
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-BASE      := -std=c11 -D_DEFAULT_SOURCE -fPIC -Ilib -Ilib/include $(WARN) \
+# hidden by default: only what chronicle.h declares is exported, so calls
+# inside the library are direct (no PLT, no interposition) and can inline
+BASE      := -std=c11 -D_DEFAULT_SOURCE -fPIC -fvisibility=hidden -Ilib -Ilib/include $(WARN) \
              -DCHR_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
 SHARED    ?= ../shared
 
@@ -34,7 +36,12 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 
 .PHONY: all demo kb test deps check-c check-cli check-nvim check-data eval bench data install clean
 
-all: build/libchronicle.so build/chronicle
+all: build/libchronicle.so build/chronicle data/kb.names.bin
+
+# the knowledge base's name index, mapped at start-up instead of built (a
+# local cache, not committed: see lib/gazetteer_image.h)
+data/kb.names.bin: build/chronicle $(wildcard data/*.tsv)
+	build/chronicle prepare-data data
 
 build/obj/%.o: lib/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -107,7 +114,7 @@ install: all
 	install -m 755 build/chronicle $(DESTDIR)$(PREFIX)/bin/chronicle
 	install -m 644 build/libchronicle.so $(DESTDIR)$(PREFIX)/lib/libchronicle.so
 	install -m 644 lib/include/chronicle.h $(DESTDIR)$(PREFIX)/include/chronicle.h
-	install -m 644 data/*.tsv $(DESTDIR)$(PREFIX)/share/chronicle/data/
+	install -m 644 data/*.tsv data/kb.names.bin $(DESTDIR)$(PREFIX)/share/chronicle/data/
 
 clean:
 	rm -rf build

@@ -2,6 +2,7 @@
  * accessors of the public API. */
 #include "chronicle.h"
 #include "engine.h"
+#include "hash.h"
 #include "result.h"
 #include "markup_mask.h"
 #include "text_normalize.h"
@@ -204,13 +205,16 @@ static int load_reading(void *ctx, char **f, int nf)
     return 0;
 }
 
+/* stamp: the tables' contents so far (the name index folded with them is
+ * stale when they change) */
 static int load_table(const char *dir, const char *name, int (*cb)(void *, char **, int),
-                      void *ctx, chr_error *err)
+                      void *ctx, uint64_t *stamp, chr_error *err)
 {
     size_t len;
     char *buf = slurp(dir, name, &len, err);
     if (!buf)
         return err ? err->code : CHR_ERR_IO;
+    *stamp = fnv64_add(*stamp, buf, len);
     int r = each_line(buf, len, cb, ctx);
     free(buf);
     if (r < 0)
@@ -253,11 +257,12 @@ chr_engine *chr_engine_new(const char *data_dir, chr_error *err)
         set_err(err, CHR_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if (load_table(data_dir, "t2s.tsv", load_t2s, &e->t2s, err) < 0 ||
-        load_table(data_dir, "s_only.tsv", load_set, &e->simp_only, err) < 0 ||
-        load_table(data_dir, "compose.tsv", load_compose, e, err) < 0 ||
-        load_table(data_dir, "hanviet_names.tsv", load_reading, e, err) < 0 ||
-        load_table(data_dir, "hanviet.tsv", load_reading, e, err) < 0)
+    e->data_stamp = FNV64_OFFSET;
+    if (load_table(data_dir, "t2s.tsv", load_t2s, &e->t2s, &e->data_stamp, err) < 0 ||
+        load_table(data_dir, "s_only.tsv", load_set, &e->simp_only, &e->data_stamp, err) < 0 ||
+        load_table(data_dir, "compose.tsv", load_compose, e, &e->data_stamp, err) < 0 ||
+        load_table(data_dir, "hanviet_names.tsv", load_reading, e, &e->data_stamp, err) < 0 ||
+        load_table(data_dir, "hanviet.tsv", load_reading, e, &e->data_stamp, err) < 0)
         goto fail;
     e->t2s_bmp = calloc(0x10000, sizeof *e->t2s_bmp);
     if (!e->t2s_bmp) {
@@ -625,4 +630,13 @@ int chr_result_invalid_range(const chr_result *r, size_t i, size_t *start, size_
     *start = r->invalid[i].start;
     *end = r->invalid[i].end;
     return CHR_OK;
+}
+
+int engine_save_name_index(const chr_engine *e, const char *data_dir, chr_error *err)
+{
+    char msg[256];
+    int r = kb_save_name_index(&e->kb, e, data_dir, msg, sizeof msg);
+    if (r < 0)
+        set_err(err, r, "%s", msg);
+    return r;
 }

@@ -32,7 +32,14 @@ struct chr_engine {
     uint8_t abbrev_bits[0x10000 / 8];    /* the abbreviation characters */
     pcre2_code *dateline_re; /* dates in header lines */
     start_filter starts;     /* where a date expression can begin */
+    uint64_t data_stamp;     /* contents of the folding tables (t2s.tsv ...) */
     ws_pool *pool;           /* working memory kept between annotations (locked inside) */
     arena_cache *blocks;     /* results' memory, kept when they are freed (locked inside) */
 };
+
+/* Saves the knowledge base's name index to data_dir (see gazetteer_image.h):
+ * for `make`, through `chronicle prepare-data`. Returns 0 or a negative
+ * chr_status with err filled. */
+struct chr_error;
+int engine_save_name_index(const struct chr_engine *e, const char *data_dir, struct chr_error *err);
 #endif

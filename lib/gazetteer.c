@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* qsort_r */
 #include "gazetteer.h"
 #include "chronicle.h"
+#include "mem_hint.h"
 #include "utf8.h"
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,9 @@ int gaz_init(gazetteer *g)
 void gaz_free(gazetteer *g)
 {
     free(g->root);
-    free(g->term);
-    free(g->kids);
-    free(g->nkids);
-    free(g->kid_cp);
-    free(g->kid_node);
+    mem_populated_free(g->trie_mem, g->trie_bytes);
+    g->trie_mem = NULL;
+    g->trie_bytes = 0;
     vec_free(&g->names);
     vec_free(&g->keys);
     vec_free(&g->pending);
@@ -51,6 +50,9 @@ int gaz_add(gazetteer *g, const char *fold, size_t n, uint32_t entity, uint8_t f
     nm->orig_len = (uint32_t)orig_len;
     key->off = (uint32_t)g->keys.len;
     key->len = (uint32_t)n;
+    key->head = 0;
+    for (size_t i = 0; i < 8; i++)
+        key->head = (key->head << 8) | (i < n ? (unsigned char)fold[i] : 0);
     key->name = (uint32_t)(g->names.len - 1);
     memcpy((char *)g->keys.data + g->keys.len, fold, n);
     g->keys.len += n;
@@ -74,24 +76,14 @@ int gaz_add(gazetteer *g, const char *fold, size_t n, uint32_t entity, uint8_t f
     return CHR_OK;
 }
 
-typedef struct builder {
-    gazetteer *g;
-    const char *bytes;
-    const gaz_key *k;
-    uint32_t cap_nodes, cap_kids, nkids_total;
-} builder;
-
-static const char *key_bytes(const builder *b, size_t i)
-{
-    return b->bytes + b->k[i].off;
-}
-
 static int cmp_keys_ctx(const void *x, const void *y, void *ctx)
 {
     const gaz_key *a = x, *c = y;
+    if (a->head != c->head)
+        return a->head < c->head ? -1 : 1;
     const char *bytes = ctx;
     size_t n = a->len < c->len ? a->len : c->len;
-    int r = memcmp(bytes + a->off, bytes + c->off, n);
+    int r = n > 8 ? memcmp(bytes + a->off + 8, bytes + c->off + 8, n - 8) : 0;
     if (r)
         return r;
     if (a->len != c->len)
@@ -99,135 +91,120 @@ static int cmp_keys_ctx(const void *x, const void *y, void *ctx)
     return a->name < c->name ? -1 : a->name > c->name; /* the first added wins */
 }
 
-static uint32_t new_node(builder *b)
+/* Bytes key i shares with key i - 1, cut back to a code point boundary. */
+static size_t shared_prefix(const char *bytes, const gaz_key *k, size_t i)
 {
-    gazetteer *g = b->g;
-    if (g->nodes >= b->cap_nodes) {
-        uint32_t cap = b->cap_nodes ? b->cap_nodes * 2 : 4096;
-        uint32_t *t = realloc(g->term, cap * sizeof *t);
-        if (t)
-            g->term = t;
-        uint32_t *k = t ? realloc(g->kids, cap * sizeof *k) : NULL;
-        if (k)
-            g->kids = k;
-        uint16_t *nk = k ? realloc(g->nkids, cap * sizeof *nk) : NULL;
-        if (!nk)
-            return 0;
-        g->nkids = nk;
-        b->cap_nodes = cap;
-    }
-    uint32_t id = g->nodes++;
-    g->term[id] = 0;
-    g->kids[id] = 0;
-    g->nkids[id] = 0;
-    return id;
-}
-
-static int reserve_kids(builder *b, uint32_t more)
-{
-    gazetteer *g = b->g;
-    if (b->nkids_total + more <= b->cap_kids)
+    if (!i)
         return 0;
-    uint32_t cap = b->cap_kids ? b->cap_kids : 4096;
-    while (cap < b->nkids_total + more)
-        cap *= 2;
-    uint32_t *c = realloc(g->kid_cp, cap * sizeof *c);
-    if (c)
-        g->kid_cp = c;
-    uint32_t *n = c ? realloc(g->kid_node, cap * sizeof *n) : NULL;
-    if (!n)
-        return -1;
-    g->kid_node = n;
-    b->cap_kids = cap;
-    return 0;
+    const unsigned char *s = (const unsigned char *)bytes + k[i].off;
+    const unsigned char *ps = (const unsigned char *)bytes + k[i - 1].off;
+    size_t len = k[i].len, m = k[i - 1].len < len ? k[i - 1].len : len, lcp = 0;
+    while (lcp < m && ps[lcp] == s[lcp])
+        lcp++;
+    while (lcp > 0 && lcp < len && (s[lcp] & 0xC0) == 0x80)
+        lcp--; /* back to the start of the code point that differs */
+    return lcp;
 }
 
-/* keys [lo, hi) share their first `depth` bytes and end in node or below */
-static int build(builder *b, uint32_t node, size_t lo, size_t hi, size_t depth)
-{
-    gazetteer *g = b->g;
-    /* the key that ends here (sorted: it comes first) */
-    if (lo < hi && b->k[lo].len == depth) {
-        g->term[node] = b->k[lo].name + 1;
-        while (lo < hi && b->k[lo].len == depth)
-            lo++; /* duplicates: the first added keeps the name */
-    }
-    /* children: one per distinct next code point, in order */
-    uint32_t count = 0;
-    for (size_t i = lo; i < hi;) {
-        size_t n;
-        uint32_t cp = utf8_at(key_bytes(b, i), b->k[i].len, depth, &n);
-        size_t j = i + 1;
-        while (j < hi && utf8_at(key_bytes(b, j), b->k[j].len, depth, &n) == cp)
-            j++;
-        count++;
-        i = j;
-    }
-    if (!count)
-        return 0;
-    if (count > 0xFFFF || reserve_kids(b, count) < 0)
-        return -1;
-    uint32_t first = b->nkids_total;
-    b->nkids_total += count;
-    g->kids[node] = first;
-    g->nkids[node] = (uint16_t)count;
-    uint32_t slot = first;
-    for (size_t i = lo; i < hi;) {
-        size_t n;
-        uint32_t cp = utf8_at(key_bytes(b, i), b->k[i].len, depth, &n);
-        size_t j = i + 1, m;
-        while (j < hi && utf8_at(key_bytes(b, j), b->k[j].len, depth, &m) == cp)
-            j++;
-        uint32_t child = new_node(b);
-        if (!child)
-            return -1;
-        g->kid_cp[slot] = cp;
-        g->kid_node[slot] = child;
-        slot++;
-        if (build(b, child, i, j, depth + n) < 0)
-            return -1;
-        i = j;
-    }
-    return 0;
-}
-
+/* The trie from the sorted keys in one pass: each key shares a prefix with
+ * the one before it, so only its remaining code points make nodes (in
+ * preorder, siblings in code point order). Children are then laid side by
+ * side from each node's parent. */
 int gaz_finish(gazetteer *g)
 {
     gaz_key *k = g->pending.data;
     size_t n = g->pending.len;
+    const char *bytes = g->keys.data;
     if (n > 1)
-        qsort_r(k, n, sizeof *k, cmp_keys_ctx, g->keys.data);
-    builder b = {g, g->keys.data, k, 0, 0, 0};
-    /* at most one node per byte of name: reserve a good part of that at once */
-    uint32_t guess = (uint32_t)(g->keys.len / 2 + 16);
-    g->term = malloc(guess * sizeof *g->term);
-    g->kids = malloc(guess * sizeof *g->kids);
-    g->nkids = malloc(guess * sizeof *g->nkids);
-    g->kid_cp = malloc(guess * sizeof *g->kid_cp);
-    g->kid_node = malloc(guess * sizeof *g->kid_node);
-    if (!g->term || !g->kids || !g->nkids || !g->kid_cp || !g->kid_node)
-        return CHR_ERR_NOMEM;
-    b.cap_nodes = b.cap_kids = guess;
-    g->nodes = 0;
-    if (new_node(&b) != 0) /* node 0: "none", never walked into */
-        return CHR_ERR_NOMEM;
-    if (!g->term)
-        return CHR_ERR_NOMEM;
-    for (size_t i = 0; i < n;) {
-        size_t w;
-        uint32_t cp = utf8_at(key_bytes(&b, i), k[i].len, 0, &w);
-        size_t j = i + 1, m;
-        while (j < n && utf8_at(key_bytes(&b, j), k[j].len, 0, &m) == cp)
-            j++;
-        uint32_t node = new_node(&b);
-        if (!node || build(&b, node, i, j, w) < 0)
-            return CHR_ERR_NOMEM;
-        g->root[cp] = node;
-        i = j;
+        qsort_r(k, n, sizeof *k, cmp_keys_ctx, (void *)bytes);
+    /* first pass: how many nodes (a code point not shared with the key
+     * before) and how deep */
+    size_t longest = 0, count = 1;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *s = (const unsigned char *)bytes + k[i].off;
+        size_t len = k[i].len, lcp = shared_prefix(bytes, k, i);
+        if (len > longest)
+            longest = len;
+        for (size_t p = lcp; p < len; p++)
+            count += (s[p] & 0xC0) != 0x80;
     }
-    vec_free(&g->keys);
-    vec_free(&g->pending);
-    return CHR_OK;
+    if (count > UINT32_MAX)
+        return CHR_ERR_NOMEM;
+    uint32_t nodes = (uint32_t)count;
+    /* one mapping for the arrays that stay, one for the scaffolding */
+    size_t keep = nodes * (3 * sizeof(uint32_t) + sizeof(uint16_t)) + nodes * sizeof(uint32_t) + 64;
+    size_t temp = nodes * (2 * sizeof(uint32_t) + sizeof(uint16_t)) +
+                  (longest + 1) * (sizeof(size_t) + sizeof(uint32_t)) + 64;
+    char *km = mem_populated(keep), *tm = mem_populated(temp);
+    if (!km || !tm) {
+        mem_populated_free(km, keep);
+        mem_populated_free(tm, temp);
+        return CHR_ERR_NOMEM;
+    }
+    g->trie_mem = km;
+    g->trie_bytes = keep;
+    g->term = (uint32_t *)km;
+    g->kids = g->term + nodes;
+    g->kid_cp = g->kids + nodes;
+    g->kid_node = g->kid_cp + nodes;
+    g->nkids = (uint16_t *)(g->kid_node + nodes);
+    size_t *path_end = (size_t *)tm;
+    uint32_t *parent = (uint32_t *)(path_end + longest + 1);
+    uint32_t *cp_of = parent + nodes;
+    uint32_t *path_node = cp_of + nodes;
+    uint16_t *seen = (uint16_t *)(path_node + longest + 1);
+    int rc = CHR_ERR_NOMEM;
+    /* second pass: the nodes in preorder, with parent and code point */
+    uint32_t v = 1;
+    size_t depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = bytes + k[i].off;
+        size_t len = k[i].len, lcp = shared_prefix(bytes, k, i);
+        while (depth > 0 && path_end[depth] > lcp)
+            depth--;
+        size_t p = depth ? path_end[depth] : 0, w;
+        while (p < len) {
+            uint32_t cp = utf8_at(s, len, p, &w);
+            parent[v] = depth ? path_node[depth] : 0;
+            cp_of[v] = cp;
+            if (!depth)
+                g->root[cp] = v;
+            depth++;
+            path_end[depth] = p + w;
+            path_node[depth] = v++;
+            p += w;
+        }
+        uint32_t last = path_node[depth];
+        if (depth && !g->term[last])
+            g->term[last] = k[i].name + 1;
+    }
+    /* children side by side: count, place, then fill in preorder (which
+     * keeps each node's children in code point order) */
+    for (v = 1; v < nodes; v++)
+        if (parent[v] && ++g->nkids[parent[v]] == 0)
+            goto done; /* over 65,535 children: the count wrapped */
+    uint32_t next = 0;
+    for (v = 1; v < nodes; v++) {
+        g->kids[v] = next;
+        next += g->nkids[v];
+    }
+    for (v = 1; v < nodes; v++) {
+        uint32_t u = parent[v];
+        if (!u)
+            continue;
+        uint32_t slot = g->kids[u] + seen[u]++;
+        g->kid_cp[slot] = cp_of[v];
+        g->kid_node[slot] = v;
+    }
+    g->nodes = nodes;
+    rc = CHR_OK;
+done:
+    mem_populated_free(tm, temp);
+    if (rc == CHR_OK) {
+        vec_free(&g->keys);
+        vec_free(&g->pending);
+    }
+    return rc;
 }
 
 size_t gaz_walk(const gazetteer *g, const char *fold, size_t len, size_t p, gaz_hit *hits,

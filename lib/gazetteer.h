@@ -28,6 +28,7 @@ typedef struct gaz_name {
 } gaz_name;
 
 typedef struct gaz_key {
+    uint64_t head;     /* its first 8 bytes, big-endian: most comparisons end here */
     uint32_t off, len; /* the folded name in keys */
     uint32_t name;     /* index into names */
 } gaz_key;
@@ -52,6 +53,9 @@ typedef struct gazetteer {
     uint16_t *nkids;  /* per node: number of children */
     uint32_t *kid_cp, *kid_node;
     uint32_t nodes;
+    void *trie_mem;   /* one mapping holds the five arrays above */
+    size_t trie_bytes;
+    int from_image;   /* mapped from a saved name index (gazetteer_image.h) */
     vec names;        /* gaz_name */
     vec keys;         /* bytes of the folded names, until gaz_finish */
     vec pending;      /* gaz_key, until gaz_finish */

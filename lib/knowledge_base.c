@@ -1,6 +1,7 @@
 #include "knowledge_base.h"
 #include "hash.h"
 #include "engine.h"
+#include "gazetteer_image.h"
 #include "text_normalize.h"
 #include "utf8.h"
 #include "chronicle.h"
@@ -157,6 +158,28 @@ static int add_names(loader *ld, uint32_t idx, const char *cell, int foreign_per
     return 0;
 }
 
+/* What the name index depends on: the knowledge base, the folding tables,
+ * and the library's version (its folding and flag rules; `make` rebuilds the
+ * index whenever the library is rebuilt). */
+static uint64_t name_index_stamp(const knowledge_base *kb, const struct chr_engine *e)
+{
+    uint64_t h = fnv64_add(kb->stamp, &e->data_stamp, sizeof e->data_stamp);
+    return fnv64_add(h, CHR_VERSION, sizeof CHR_VERSION);
+}
+
+int kb_save_name_index(const knowledge_base *kb, const struct chr_engine *e, const char *dir,
+                       char *msg, size_t msglen)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, GAZ_IMAGE_FILE);
+    if (!kb->buf) {
+        snprintf(msg, msglen, "no knowledge base in %s", dir);
+        return CHR_ERR_ARG;
+    }
+    return gaz_image_save(&kb->gaz, kb->translit, sizeof kb->translit, kb->buf, kb->buf_len,
+                          name_index_stamp(kb, e), path, msg, msglen);
+}
+
 int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, char *msg,
             size_t msglen)
 {
@@ -188,6 +211,7 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
     fclose(f);
     kb->buf[size] = '\0';
     kb->stamp = fnv64(kb->buf, (size_t)size);
+    kb->buf_len = (size_t)size;
     size_t lines = 0;
     for (long i = 0; i < size; i++)
         lines += kb->buf[i] == '\n';
@@ -249,12 +273,23 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
             break;
         p = nl + 1;
     }
+    for (size_t i = 0; i < kb->n; i++)
+        if (cpmap_put(&kb->by_id, fnv64(kb->ents[i].id, strlen(kb->ents[i].id)) >> 1, (uint32_t)i) < 0)
+            goto nomem;
+    /* the name index `make` saved, when it was built from this very data */
+    char ipath[4200];
+    snprintf(ipath, sizeof ipath, "%s/%s", dir, GAZ_IMAGE_FILE);
+    int im = gaz_image_load(&kb->gaz, kb->translit, sizeof kb->translit, kb->buf, kb->buf_len,
+                            name_index_stamp(kb, e), ipath);
+    if (im < 0)
+        goto nomem;
+    if (im == 1)
+        return CHR_OK;
     for (size_t i = 0; i < kb->n; i++) {
         kb_entity *en = &kb->ents[i];
         int foreign = en->type == ENT_PERSON && strcmp(en->country, "CN") &&
                       strcmp(en->country, "TW") && strcmp(en->country, "VN");
-        if (cpmap_put(&kb->by_id, fnv64(en->id, strlen(en->id)) >> 1, (uint32_t)i) < 0 ||
-            add_names(&ld, (uint32_t)i, en->name, 0) < 0 ||
+        if (add_names(&ld, (uint32_t)i, en->name, 0) < 0 ||
             add_names(&ld, (uint32_t)i, en->en, 0) < 0 ||
             add_names(&ld, (uint32_t)i, en->zh, foreign) < 0 ||
             add_names(&ld, (uint32_t)i, en->vi, 0) < 0)

@@ -25,6 +25,7 @@ typedef struct knowledge_base {
     cpmap by_id;        /* hash of id -> index */
     uint8_t translit[0xA000 / 8]; /* characters of Chinese transliterations of foreign names */
     uint64_t stamp;     /* hash of kb.tsv: a cache built with other data is stale */
+    size_t buf_len;
 } knowledge_base;
 
 /* Loads data_dir/kb.tsv; a missing file gives an empty knowledge base (dates
@@ -32,6 +33,10 @@ typedef struct knowledge_base {
 int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *data_dir, char *msg,
             size_t msglen);
 void kb_free(knowledge_base *kb);
+/* Writes the name index of kb to data_dir/kb.names.bin, for the next
+ * kb_load to map instead of building. Returns 0 or a negative chr_status. */
+int kb_save_name_index(const knowledge_base *kb, const struct chr_engine *e, const char *data_dir,
+                       char *msg, size_t msglen);
 const char *kb_type_name(int type);
 /* index of an id, or -1 */
 long kb_find_id(const knowledge_base *kb, const char *id);

@@ -26,4 +26,25 @@ static inline void mem_hint_huge(void *p, size_t n)
     (void)n;
 #endif
 }
+/* Zeroed memory the kernel maps in one call (MAP_POPULATE), for tables built
+ * once when the engine starts: on a virtual machine each 4 KB page fault
+ * cost ~10 us, more than building the trie that touches the pages. NULL when
+ * the mapping fails; free with mem_populated_free and the same size. */
+static inline void *mem_populated(size_t n)
+{
+    if (!n)
+        n = 1;
+#ifdef MAP_POPULATE
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+#else
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#endif
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static inline void mem_populated_free(void *p, size_t n)
+{
+    if (p)
+        (void)munmap(p, n ? n : 1);
+}
 #endif

@@ -12,6 +12,7 @@
  * read, 2 bad usage, 3 the engine could not start (data missing). */
 #define _POSIX_C_SOURCE 200809L
 #include "chronicle.h"
+#include "engine.h"
 #include "hash.h"
 #include <errno.h>
 #include <limits.h>
@@ -32,6 +33,7 @@ static void usage(FILE *f)
           "       chronicle query INDEX --entity NAME|ID | --related FILE:LINE [--byte N] | --files |\n"
           "                       --timeline [--from DATE] [--to DATE] [--actor NAME|ID]\n"
           "                       [--limit N] [--format json|text]\n"
+          "       chronicle prepare-data [DIR]   (make runs it: saves DIR/kb.names.bin for fast start-up)\n"
           "       chronicle version\n"
           "FILE '-' reads standard input; several files print JSON Lines.\n",
           f);
@@ -780,6 +782,29 @@ static int cmd_query(int argc, char **argv)
     return status;
 }
 
+/* Saves the knowledge base's name index beside kb.tsv, so that engines map
+ * it instead of building it (see lib/gazetteer_image.h). */
+static int cmd_prepare_data(int argc, char **argv)
+{
+    char dbuf[PATH_MAX + 64];
+    const char *data = argc > 0 ? argv[0] : default_data_dir(dbuf, sizeof dbuf);
+    if (!data) {
+        fprintf(stderr, "chronicle: no data directory found (set CHRONICLE_DATA)\n");
+        return 2;
+    }
+    chr_engine *eng = start_engine(data);
+    if (!eng)
+        return 3;
+    chr_error err;
+    int r = engine_save_name_index(eng, data, &err);
+    chr_engine_free(eng);
+    if (r < 0) {
+        fprintf(stderr, "chronicle: %s\n", err.message);
+        return 3;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -795,6 +820,8 @@ int main(int argc, char **argv)
         return cmd_index(argc - 2, argv + 2);
     if (!strcmp(cmd, "query"))
         return cmd_query(argc - 2, argv + 2);
+    if (!strcmp(cmd, "prepare-data"))
+        return cmd_prepare_data(argc - 2, argv + 2);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("chronicle %s (ABI %d)\n", chr_version(), chr_abi_version());
         return 0;

@@ -21,6 +21,12 @@
 extern "C" {
 #endif
 
+/* the library is built with hidden visibility: what is declared here is
+ * its exported API */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 /* CHR_CDEF_BEGIN */
 
 /* Bumped whenever a declaration below changes shape. */
@@ -250,6 +256,10 @@ size_t chr_result_invalid_count(const chr_result *result);
 int chr_result_invalid_range(const chr_result *result, size_t i, size_t *start, size_t *end);
 
 /* CHR_CDEF_END */
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }
