@@ -34,6 +34,20 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
+/* resident set of this process now (the whole process: libraries included) */
+static double rss_mb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmRSS:", 6))
+            kb = atol(line + 6);
+    if (f)
+        fclose(f);
+    return kb / 1024.0;
+}
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -57,6 +71,7 @@ int main(int argc, char **argv)
      * and the median of the next ones */
     double st[7];
     chr_engine *e = NULL;
+    double rss_first = 0;
     for (int i = 0; i < 7; i++) {
         double t0 = now();
         chr_engine *x = chr_engine_new(argv[1], &err);
@@ -65,14 +80,17 @@ int main(int argc, char **argv)
             fprintf(stderr, "engine: %s\n", err.message);
             return 1;
         }
+        if (i == 0)
+            rss_first = rss_mb();
         if (i < 6)
             chr_engine_free(x);
         else
             e = x;
     }
     double first = st[0];
-    printf("engine start-up (knowledge base loaded): first %.1f ms, then median %.1f ms\n", first * 1e3,
-           median(st + 1, 6) * 1e3);
+    printf("engine start-up (knowledge base loaded): first %.1f ms, then median %.1f ms; "
+           "process RSS with one engine %.1f MB\n",
+           first * 1e3, median(st + 1, 6) * 1e3, rss_first);
     size_t len;
     char *big = slurp(argv[2], &len);
     if (!big) {

@@ -26,10 +26,10 @@ static inline void mem_hint_huge(void *p, size_t n)
     (void)n;
 #endif
 }
-/* Zeroed memory the kernel maps in one call (MAP_POPULATE), for tables built
- * once when the engine starts: on a virtual machine each 4 KB page fault
- * cost ~10 us, more than building the trie that touches the pages. NULL when
- * the mapping fails; free with mem_populated_free and the same size. */
+/* Zeroed memory mapped in one call (MAP_POPULATE: no fault per page later),
+ * for the trie the engine builds at start-up; a built trie then lives in a
+ * mapping like a saved one (gazetteer_image.c) and one unmap frees either.
+ * NULL when the mapping fails; free with mem_populated_free and the same size. */
 static inline void *mem_populated(size_t n)
 {
     if (!n)
