@@ -8,9 +8,10 @@
  * annotation. Re-annotating a buffer after an edit, and indexing a folder,
  * annotate again and again: they now reuse what the last one grew.
  *
- * The engine keeps a few workspaces (one per thread annotating at once, up
- * to WS_KEEP), each at most WS_KEEP_BYTES; bigger ones are freed when the
- * annotation ends, and chr_engine_trim frees all of them. */
+ * The engine keeps two workspaces (two threads annotating at once reuse
+ * theirs), each at most WS_KEEP_BYTES (a document of ~20 MB); bigger ones
+ * are freed when the annotation ends, and chr_engine_trim frees all of
+ * them (the Neovim plugin calls it when a buffer goes away). */
 #ifndef CHR_WORKSPACE_H
 #define CHR_WORKSPACE_H
 #include <pthread.h>
@@ -18,8 +19,8 @@
 #include "text_normalize.h"
 #include "vec.h"
 
-enum { WS_KEEP = 4 };
-#define WS_KEEP_BYTES ((size_t)256 << 20)
+enum { WS_KEEP = 2 };
+#define WS_KEEP_BYTES ((size_t)128 << 20)
 
 typedef struct workspace {
     struct workspace *next;

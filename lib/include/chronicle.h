@@ -30,7 +30,7 @@ extern "C" {
 /* CHR_CDEF_BEGIN */
 
 /* Bumped whenever a declaration below changes shape. */
-enum { CHR_ABI_VERSION = 4 };
+enum { CHR_ABI_VERSION = 5 };
 
 typedef enum chr_status {
     CHR_OK = 0,
@@ -118,9 +118,10 @@ const char *chr_status_message(int status);
 
 chr_engine *chr_engine_new(const char *data_dir, chr_error *err);
 void chr_engine_free(chr_engine *engine);
-/* Frees the working memory the engine keeps between annotations (up to
- * 256 MB per thread that annotated at once, four at most); the next
- * annotation grows it again. Safe while other threads annotate. */
+/* Frees the working memory the engine keeps between annotations (that of
+ * its last two, up to 128 MB each, and up to 128 MB of freed results'
+ * memory); the next annotation grows it again. Safe while other threads
+ * annotate. */
 void chr_engine_trim(const chr_engine *engine);
 
 /* text need not be NUL-terminated; invalid UTF-8 and NUL bytes are skipped

@@ -798,7 +798,9 @@ function M.disable(buf)
   stop_timer(st)
 end
 
---- Forgets a buffer (BufUnload/BufWipeout).
+--- Forgets a buffer (BufUnload/BufWipeout). The engine keeps the memory of
+--- its last annotations for the next ones; a buffer going away gives it
+--- back, so closing a huge article does not leave its working set behind.
 function M.forget(buf)
   local st = states[buf]
   if st then
@@ -806,6 +808,7 @@ function M.forget(buf)
     st.enabled = false
     stop_timer(st)
     states[buf] = nil
+    require('chronicle.ffi').trim()
   end
 end
 

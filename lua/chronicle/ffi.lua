@@ -296,6 +296,15 @@ local function take(lib, r)
   return doc
 end
 
+--- Gives back the working memory the engine keeps between annotations
+--- (chronicle.h: chr_engine_trim). Cheap; nothing to do before the engine
+--- has started.
+function M.trim()
+  if state.engine ~= nil and state.lib then
+    state.lib.chr_engine_trim(state.engine)
+  end
+end
+
 --- Annotates `text` (a Lua string) on this thread. `o.dct` ("YYYY-MM-DD")
 --- and `o.lang` are optional. Returns the doc table of chronicle.core
 --- (byte offsets, 0-based, `stop` exclusive); rows are added by the caller.

@@ -52,6 +52,13 @@ function M.check()
     r.ok(('ABI %d matches lib/include/chronicle.h'):format(s.lib_abi or -1))
     if s.engine then
       r.ok(('knowledge base loaded from %s: %d entities'):format(s.data_path, s.entity_count or 0))
+      -- the saved name index halves start-up; without it the engine builds it
+      if vim.fn.filereadable(s.data_path .. '/kb.names.bin') == 1 then
+        r.ok('name index saved by make: ' .. s.data_path .. '/kb.names.bin')
+      else
+        r.warn('no saved name index: each start builds it (slower, same results)',
+          { ('run `make` in %s'):format(s.root) })
+      end
       -- a known-answer call through the library
       local ok, doc = pcall(F.annotate, '1995年7月11日，美国与越南建交。', {})
       if ok and doc.timexes[1] and doc.timexes[1].value == '1995-07-11' then

@@ -180,6 +180,24 @@ for _, path in ipairs(samples) do
   end)
 end
 
+H.test('a buffer going away gives the engine its working memory back', function()
+  local F = require('chronicle.ffi')
+  local real, calls = F.trim, 0
+  F.trim = function()
+    calls = calls + 1
+    real()
+  end
+  local buf = open(root .. '/samples/vietnam-india-visit.vi.txt')
+  H.truthy(A.states[buf] and A.states[buf].enabled, 'annotated')
+  vim.cmd('bwipeout! ' .. buf)
+  F.trim = real
+  H.truthy(calls >= 1, 'trimmed when the buffer was wiped')
+  H.truthy(pcall(real), 'chr_engine_trim is in the library')
+  -- and the next buffer annotates as before
+  local again = open(root .. '/samples/us-vietnam-timeline.zh.md')
+  H.truthy(#marks(again) > 0, 'marks after the trim')
+end)
+
 H.test('every mark lives in the one namespace', function()
   local buf = api.nvim_get_current_buf()
   local names = api.nvim_get_namespaces()
