@@ -144,11 +144,13 @@ int gaz_image_save(const gazetteer *g, const uint8_t *translit, size_t translit_
 }
 
 /* Every index in the image stays inside its arrays. */
-static int sound(const image_header *h, const image_layout *l, const char *img, size_t base_len)
+static int sound(const image_header *h, const image_layout *l, const char *img, size_t base_len,
+                 uint32_t nents)
 {
     const image_name *nm = (const image_name *)(img + l->names);
     for (uint32_t i = 0; i < h->nnames; i++)
-        if ((uint64_t)nm[i].orig_off + nm[i].orig_len > base_len || nm[i].flags > 0xFF)
+        if ((uint64_t)nm[i].orig_off + nm[i].orig_len > base_len || nm[i].flags > 0xFF ||
+            nm[i].entity >= nents)
             return 0;
     const image_root *rt = (const image_root *)(img + l->roots);
     for (uint32_t i = 0; i < h->nroots; i++)
@@ -168,7 +170,7 @@ static int sound(const image_header *h, const image_layout *l, const char *img, 
 }
 
 int gaz_image_load(gazetteer *g, uint8_t *translit, size_t translit_len, const char *base,
-                   size_t base_len, uint64_t stamp, const char *path)
+                   size_t base_len, uint32_t nents, uint64_t stamp, const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -191,7 +193,7 @@ int gaz_image_load(gazetteer *g, uint8_t *translit, size_t translit_len, const c
     close(fd);
     if (img == MAP_FAILED)
         return 0;
-    if (!sound(&h, &l, img, base_len)) {
+    if (!sound(&h, &l, img, base_len, nents)) {
         munmap(img, l.end);
         return 0;
     }

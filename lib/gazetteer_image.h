@@ -23,8 +23,9 @@ int gaz_image_save(const gazetteer *g, const uint8_t *translit, size_t translit_
                    const char *base, size_t base_len, uint64_t stamp, const char *path,
                    char *msg, size_t msglen);
 /* Loads path into g (initialised, no names added) and translit when its stamp
- * is stamp and it is sound. Returns 1 when loaded, 0 when the image is
- * missing or unusable (g and translit untouched), or CHR_ERR_NOMEM. */
+ * is stamp and it is sound (every name of one of the nents entities, inside
+ * base). Returns 1 when loaded, 0 when the image is missing or unusable (g
+ * and translit untouched), or CHR_ERR_NOMEM. */
 int gaz_image_load(gazetteer *g, uint8_t *translit, size_t translit_len, const char *base,
-                   size_t base_len, uint64_t stamp, const char *path);
+                   size_t base_len, uint32_t nents, uint64_t stamp, const char *path);
 #endif

@@ -280,7 +280,7 @@ int kb_load(knowledge_base *kb, const struct chr_engine *e, const char *dir, cha
     char ipath[4200];
     snprintf(ipath, sizeof ipath, "%s/%s", dir, GAZ_IMAGE_FILE);
     int im = gaz_image_load(&kb->gaz, kb->translit, sizeof kb->translit, kb->buf, kb->buf_len,
-                            name_index_stamp(kb, e), ipath);
+                            (uint32_t)kb->n, name_index_stamp(kb, e), ipath);
     if (im < 0)
         goto nomem;
     if (im == 1)
