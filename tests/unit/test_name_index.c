@@ -106,6 +106,15 @@ void test_name_index_image(void)
     CHECK(mapped == 0);
     CHECK(got && built && !strcmp(got, built));
     free(got);
+    /* a name of an entity the knowledge base does not have (the first
+     * name's entity sits right after the 56-byte header): passed over */
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", img_copy, path);
+    CHECK(system(cmd) == 0);
+    damage(path, 56, ff, 4);
+    got = annotate_with(dir, text, &mapped);
+    CHECK(mapped == 0);
+    CHECK(got && built && !strcmp(got, built));
+    free(got);
     /* truncated: passed over */
     snprintf(cmd, sizeof cmd, "cp '%s' '%s' && truncate -s %ld '%s'", img_copy, path, size / 2, path);
     CHECK(system(cmd) == 0);
