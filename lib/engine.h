@@ -27,6 +27,7 @@ struct chr_engine {
     long abbrev[32];  /* knowledge-base entity of each one-character country abbreviation */
     cpmap abbrev_of;  /* code point -> index into abbrev */
     cpmap title_words, surnames; /* first words of Latin titles; Vietnamese surnames */
+    cpmap kb_short;   /* hash of the word a known person is called by alone -> entity (UINT32_MAX: two share it) */
     uint8_t zh_title_first[0x10000 / 8]; /* first characters of Chinese titles */
     cpmap zh_title_pairs;                /* their first two characters */
     uint8_t abbrev_bits[0x10000 / 8];    /* the abbreviation characters */

@@ -56,9 +56,67 @@ static int add_first_word(cpmap *m, const char *w)
     return cpmap_put(m, start_filter_hash(w, n), 1);
 }
 
+/* The word a known person is called by alone ("President Chirac", "Thủ
+ * tướng Chính", "President Xi"): the last word of a Latin name, the first
+ * for Chinese and Korean names (family name first). A word two known people
+ * share names neither. */
+static int add_short_names(struct chr_engine *e, uint32_t idx, const char *cell, int family_first)
+{
+    char id[20];
+    for (const char *p = cell; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        const char *sp = memchr(p, ' ', n);
+        size_t k;
+        if (sp && is_latin_letter(utf8_at(p, n, 0, &k))) {
+            const char *w = p;
+            size_t wl = (size_t)(sp - p);
+            if (!family_first) {
+                w = p + n;
+                while (w > p && w[-1] != ' ')
+                    w--;
+                wl = (size_t)(p + n - w);
+            }
+            kb_local_id(e, w, wl, id);
+            uint64_t h = start_filter_hash(id, strlen(id));
+            uint32_t v;
+            if (!cpmap_get(&e->kb_short, h, &v)) {
+                if (cpmap_put(&e->kb_short, h, idx) < 0)
+                    return CHR_ERR_NOMEM;
+            } else if (v != idx && v != UINT32_MAX && cpmap_put(&e->kb_short, h, UINT32_MAX) < 0) {
+                return CHR_ERR_NOMEM;
+            }
+        }
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return CHR_OK;
+}
+
+static int build_short_names(struct chr_engine *e)
+{
+    static const char *const family_first[] = {"CN", "TW", "HK", "MO", "KR", "KP", "SG", NULL};
+    cpmap_init(&e->kb_short);
+    for (size_t i = 0; i < e->kb.n; i++) {
+        const kb_entity *en = &e->kb.ents[i];
+        if (en->type != ENT_PERSON)
+            continue;
+        int ff = 0;
+        for (int k = 0; family_first[k]; k++)
+            ff |= !strcmp(en->country, family_first[k]);
+        if (add_short_names(e, (uint32_t)i, en->name, ff) < 0 || add_short_names(e, (uint32_t)i, en->en, ff) < 0 ||
+            add_short_names(e, (uint32_t)i, en->vi, ff) < 0)
+            return CHR_ERR_NOMEM;
+    }
+    return CHR_OK;
+}
+
 int entity_engine_init(struct chr_engine *e)
 {
     char fold[64];
+    if (build_short_names(e) < 0)
+        return CHR_ERR_NOMEM;
     cpmap_init(&e->abbrev_of);
     cpmap_init(&e->title_words);
     cpmap_init(&e->surnames);
@@ -98,6 +156,7 @@ int entity_engine_init(struct chr_engine *e)
 
 void entity_engine_free(struct chr_engine *e)
 {
+    cpmap_free(&e->kb_short);
     cpmap_free(&e->abbrev_of);
     cpmap_free(&e->zh_title_pairs);
     cpmap_free(&e->title_words);
@@ -783,14 +842,23 @@ static int link_short_names(ctx *c)
             }
         }
     }
-    for (size_t i = c->first; i < n && words.len; i++) {
+    for (size_t i = c->first; i < n; i++) {
         if (f[i].type != ENT_PERSON || f[i].kb >= 0 || memchr(s + f[i].start, ' ', f[i].end - f[i].start))
             continue;
         word_id(c, f[i].start, f[i].end, id);
         uint32_t v;
-        if (cpmap_get(&words, start_filter_hash(id, strlen(id)), &v) && v != UINT32_MAX && v != i) {
+        uint64_t h = start_filter_hash(id, strlen(id));
+        if (cpmap_get(&words, h, &v) && v != UINT32_MAX && v != i) {
             memcpy(f[i].id, f[v].id, sizeof f[i].id);
             f[i].kb = f[v].kb;
+        } else if (cpmap_get(&c->e->kb_short, h, &v) && v != UINT32_MAX &&
+                   is_latin_letter(cp_at(c, f[i].start, &(size_t){0}))) {
+            /* nobody in the document: the one known person called so */
+            const char *kid = c->kb->ents[v].id;
+            size_t il = strlen(kid) < sizeof f[i].id - 1 ? strlen(kid) : sizeof f[i].id - 1;
+            memcpy(f[i].id, kid, il);
+            f[i].id[il] = '\0';
+            f[i].kb = (long)v;
         }
     }
     cpmap_free(&words);

@@ -92,6 +92,7 @@ int ev_lexicon_load(ev_lexicon *lx, const struct chr_engine *e, const char *dir,
             tr->lang = (uint8_t)lang;
             tr->subj = strstr(c[4], "subj") != NULL;
             tr->deal = strstr(c[4], "deal") != NULL;
+            tr->invite = strstr(c[4], "invite") != NULL;
             size_t n = kb_fold(e, c[1], strlen(c[1]), fold);
             uint8_t flags = lang == LANG_ZH ? 0 : GAZ_LATIN;
             int r = gaz_add(&lx->gaz, fold, n, (uint32_t)(lx->triggers.len - 1), flags, c[1], strlen(c[1]));
@@ -291,6 +292,85 @@ static int ref_date(const tx_found *x)
 
 static void add_actor(ev_found *ev, const ent_found *ents, uint32_t i);
 
+/* ---- invitations ------------------------------------------------------------ */
+
+/* 应X邀请, 在X的邀请下, theo lời mời của X, at the invitation of X: the
+ * host who invited is the circumstance of a visit, not one of its actors,
+ * and the invitation is not an event of its own. */
+enum { MAX_INVITES = 4 };
+typedef struct invite_spans {
+    size_t n;
+    size_t span[MAX_INVITES][2];
+} invite_spans;
+
+/* 应 as "at the request of", not inside 响应, 相应, 反应, 适应, 供应, 答应, 对应 */
+static int ying_at(const chr_text *t, size_t q)
+{
+    static const char *const words[] = {"响", "相", "反", "适", "供", "答", "对", "回", "效", "理", NULL};
+    if (memcmp(t->norm + q, "应", 3) != 0)
+        return 0;
+    for (int i = 0; words[i] && q >= 3; i++)
+        if (!memcmp(t->norm + q - 3, words[i], 3))
+            return 0;
+    return 1;
+}
+
+/* the end of the clause from q: the next comma, semicolon or sentence end */
+static size_t clause_end(const chr_text *t, size_t q, size_t s1)
+{
+    while (q < s1 && t->norm[q] != ',' && t->norm[q] != ';' && memcmp(t->norm + q, "，", 3) != 0)
+        q++;
+    return q;
+}
+
+static void add_span(invite_spans *iv, size_t a, size_t b)
+{
+    if (iv->n < MAX_INVITES) {
+        iv->span[iv->n][0] = a;
+        iv->span[iv->n][1] = b;
+        iv->n++;
+    }
+}
+
+#define LOI_MOI_CUA "lời mời của"
+
+static void find_invitations(const chr_text *t, size_t s0, size_t s1, invite_spans *iv)
+{
+    iv->n = 0;
+    const char *f = t->fold;
+    for (size_t q = s0; q + 3 <= s1; q++) {
+        unsigned char c = (unsigned char)f[q];
+        if (c == 0xE5 && ying_at(t, q)) {
+            /* 应 … 邀请 within the clause */
+            size_t lim = q + 90 < s1 ? q + 90 : s1, e = clause_end(t, q, lim);
+            const char *hit = memmem(f + q, e - q, "邀请", 6);
+            if (hit)
+                add_span(iv, q, (size_t)(hit - f) + 6);
+        } else if (c == 0xE7 && !memcmp(f + q, "的邀请下", 12)) {
+            /* 在 X 的邀请下: back to 在 */
+            size_t a = q, lim = q > s0 + 90 ? q - 90 : s0;
+            while (a > lim && memcmp(f + a, "在", 3) != 0)
+                a--;
+            if (!memcmp(f + a, "在", 3))
+                add_span(iv, a, q + 12);
+        } else if (c == 'l' && q + sizeof LOI_MOI_CUA - 1 <= s1 &&
+                   !memcmp(f + q, LOI_MOI_CUA, sizeof LOI_MOI_CUA - 1)) {
+            /* lời mời của X */
+            add_span(iv, q, clause_end(t, q, s1));
+        } else if (c == 'i' && q + 13 <= s1 && !memcmp(f + q, "invitation of", 13)) {
+            add_span(iv, q, clause_end(t, q, s1));
+        }
+    }
+}
+
+static int in_invitation(const invite_spans *iv, size_t p)
+{
+    for (size_t i = 0; i < iv->n; i++)
+        if (p >= iv->span[i][0] && p < iv->span[i][1])
+            return 1;
+    return 0;
+}
+
 /* who can act: people, organisations, and countries (not cities or seas) */
 static int can_act(const struct chr_engine *e, const ent_found *x)
 {
@@ -313,7 +393,7 @@ static void add_actor(ev_found *ev, const ent_found *ents, uint32_t i)
 /* people of the range first (before the trigger, then after); countries and
  * organisations only when no person is named */
 static void pick_actors(const struct chr_engine *e, ev_found *ev, const ent_found *ents, size_t nent,
-                        size_t a, size_t b, size_t trig)
+                        size_t a, size_t b, size_t trig, const invite_spans *iv)
 {
     size_t i0;
     LOWER_BOUND(ents, nent, a, i0);
@@ -323,13 +403,50 @@ static void pick_actors(const struct chr_engine *e, ev_found *ev, const ent_foun
         while (last < nent && ents[last].end <= trig)
             last++;
         for (i = last; i-- > i0;)
-            if ((ents[i].type == ENT_PERSON) == want_person && can_act(e, &ents[i]))
+            if ((ents[i].type == ENT_PERSON) == want_person && can_act(e, &ents[i]) &&
+                !in_invitation(iv, ents[i].start))
                 add_actor(ev, ents, (uint32_t)i);
         for (i = last; i < nent && ents[i].start < b; i++)
             if (ents[i].start >= trig && (ents[i].type == ENT_PERSON) == want_person &&
-                can_act(e, &ents[i]))
+                can_act(e, &ents[i]) && !in_invitation(iv, ents[i].start))
                 add_actor(ev, ents, (uint32_t)i);
     }
+}
+
+/* A visit's destination is one of its actors (thăm Ấn Độ, 访问越南, a visit
+ * to Vietnam, 对韩国进行国事访问): the country named right after the
+ * trigger, or after 对 before it. */
+static void add_destination(const struct chr_engine *e, ev_found *ev, const ent_found *ents, size_t nent,
+                            const chr_text *t, size_t c0, size_t c1, size_t trig, size_t end)
+{
+    size_t i;
+    LOWER_BOUND(ents, nent, end, i);
+    if (i < nent && ents[i].start < c1 && ents[i].start <= end + 12 && ents[i].type == ENT_GPE &&
+        can_act(e, &ents[i])) {
+        add_actor(ev, ents, (uint32_t)i);
+        return;
+    }
+    /* 对 X 进行…访问 */
+    LOWER_BOUND(ents, nent, c0, i);
+    for (; i < nent && ents[i].end <= trig; i++)
+        if (ents[i].type == ENT_GPE && can_act(e, &ents[i]) && ents[i].start >= 3 &&
+            !memcmp(t->norm + ents[i].start - 3, "对", 3) && trig - ents[i].end <= 40) {
+            add_actor(ev, ents, (uint32_t)i);
+            return;
+        }
+}
+
+/* every actor of a is one of b's */
+static int actors_within(const ent_found *ents, const ev_found *a, const ev_found *b)
+{
+    for (int i = 0; i < a->nactors; i++) {
+        int found = 0;
+        for (int k = 0; k < b->nactors && !found; k++)
+            found = !strcmp(ents[a->actors[i]].id, ents[b->actors[k]].id);
+        if (!found)
+            return 0;
+    }
+    return a->nactors > 0;
 }
 
 static int subject_before(const chr_text *t, const ent_found *ents, size_t nent, size_t c0, size_t trig)
@@ -379,6 +496,7 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
     long running = -1;       /* last usable date before p */
     long prev_event = -1;
     size_t ei = 0, cs0 = 0, cs1 = 0;
+    invite_spans invites = {0, {{0, 0}}};
     gaz_hit hits[8];
     while ((p = gaz_seek(&lx->gaz, t->fold, t->len, p)) < t->len) {
         while (li + 1 < t->lines.len && ls[li].end < p)
@@ -439,6 +557,11 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             sentence_of(t, p, cs1, &s0, &s1);
             cs0 = s0;
             cs1 = s1;
+            find_invitations(t, s0, s1, &invites);
+        }
+        if (tr->invite && in_invitation(&invites, p)) {
+            p = end; /* whose invitation a visit answers: not an event */
+            continue;
         }
         clause_of(t, s0, s1, p, end, &c0, &c1);
         ev_found ev;
@@ -456,9 +579,9 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             continue;
         }
         /* actors: the clause, else the sentence, else "both sides" of the last event */
-        pick_actors(e, &ev, ents, nent, c0, c1, p);
+        pick_actors(e, &ev, ents, nent, c0, c1, p, &invites);
         if (!ev.nactors)
-            pick_actors(e, &ev, ents, nent, s0, s1, p);
+            pick_actors(e, &ev, ents, nent, s0, s1, p, &invites);
         if (!ev.nactors && prev_event >= 0 && has_word(t, s0, s1, &ws_both)) {
             const ev_found *pe = &VEC_AT(out, ev_found, (size_t)prev_event);
             ev.nactors = pe->nactors;
@@ -468,6 +591,8 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             p = end;
             continue;
         }
+        if (!strcmp(tr->code, "04"))
+            add_destination(e, &ev, ents, nent, t, c0, c1, p, end);
         /* the date: nearest in the clause, then the sentence, then the running date */
         long best_tx = -1;
         const char *src = NULL;
@@ -528,8 +653,10 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             const ev_found *o = &VEC_AT(out, ev_found, k);
             if (o->sent_start != s0)
                 break;
-            dup = !strcmp(o->code, ev.code) && o->timex == ev.timex && o->nactors == ev.nactors &&
-                  !memcmp(o->actors, ev.actors, ev.nactors * sizeof ev.actors[0]);
+            /* the same leading actor: a destination named once or twice
+             * does not make two happenings */
+            dup = !strcmp(o->code, ev.code) && o->timex == ev.timex &&
+                  (actors_within(ents, &ev, o) || actors_within(ents, o, &ev));
         }
         if (dup) {
             p = end;

@@ -21,6 +21,7 @@ typedef struct ev_trigger {
     uint8_t lang;    /* LANG_* */
     uint8_t subj;    /* needs an actor right before it */
     uint8_t deal;    /* signing: 05 or 06 by context */
+    uint8_t invite;  /* an invitation: no event when another one answers it */
 } ev_trigger;
 
 typedef struct ev_lexicon {

@@ -1,0 +1,84 @@
+/* Events: whose invitation a visit answers is neither an event nor an actor,
+ * a visit's destination country is one of its actors, and a known person
+ * named by one word alone takes the knowledge base's id. */
+#include "check.h"
+#include "chronicle.h"
+#include <string.h>
+
+#define MOON_JAE_IN "L67666489883a7f74"
+
+static chr_result *annotate(const char *s)
+{
+    chr_options opt = {"2024-01-01", NULL, 0};
+    chr_error err;
+    return chr_annotate((const chr_engine *)test_engine(), s, strlen(s), &opt, &err);
+}
+
+static int has_actor(const chr_event_view *v, const char *id)
+{
+    for (size_t k = 0; k < v->n_actors; k++)
+        if (!strcmp(v->actors[k], id))
+            return 1;
+    return 0;
+}
+
+/* the one event of s: a visit by Yoon Suk Yeol to Vietnam, not by the host */
+static void check_visit(const char *s)
+{
+    chr_result *r = annotate(s);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    size_t n = chr_result_count(r, CHR_EVENT), visits = 0;
+    for (size_t i = 0; i < n; i++) {
+        chr_event_view v;
+        chr_result_event(r, i, &v);
+        CHECK(strcmp(v.type, "02") != 0); /* no "invite" event */
+        if (!strcmp(v.type, "04")) {
+            visits++;
+            CHECK(has_actor(&v, "Lfd3d13abf5721c02")); /* Yoon Suk Yeol */
+            CHECK(has_actor(&v, "Q881"));              /* Vietnam, the destination */
+            CHECK(!has_actor(&v, "L33c16bf7a9f42536")); /* Võ Văn Thưởng, the host */
+        }
+    }
+    CHECK(visits == 1);
+    chr_result_free(r);
+}
+
+void test_event_invitations(void)
+{
+    check_visit("应越南国家主席武文赏邀请，韩国总统尹锡悦于2023年6月22日至24日对越南进行国事访问。");
+    check_visit("Ngày 22/6/2023, Tổng thống Hàn Quốc Yoon Suk Yeol thăm cấp Nhà nước Việt Nam theo lời "
+                "mời của Chủ tịch nước Võ Văn Thưởng.");
+    check_visit("On June 22, 2023, President Yoon Suk Yeol began a state visit to Vietnam at the "
+                "invitation of President Vo Van Thuong.");
+    /* an invitation that is the news stays an event */
+    chr_result *r = annotate("2009年4月，美国邀请越南军队观摩演习。");
+    CHECK(r && chr_result_count(r, CHR_EVENT) >= 1);
+    chr_result_free(r);
+}
+
+static const char *person_id(chr_result *r, const char *text)
+{
+    for (size_t i = 0; r && i < chr_result_count(r, CHR_ENTITY); i++) {
+        chr_entity_view v;
+        chr_result_entity(r, i, &v);
+        if (!strcmp(v.text, text) && !strcmp(v.type, "PERSON"))
+            return v.id;
+    }
+    return "";
+}
+
+void test_known_short_names(void)
+{
+    /* nobody else in the document: the one known person called so */
+    chr_result *r = annotate("Năm 1997, Tổng thống Chirac sang thăm Hà Nội. President Moon met him.");
+    CHECK(!strcmp(person_id(r, "Chirac"), "L6006457bb3ce10f9"));
+    CHECK(!strcmp(person_id(r, "Moon"), MOON_JAE_IN)); /* Korean: family name first */
+    chr_result_free(r);
+    /* a word several known people share links to none of them */
+    r = annotate("President Kim arrived on Monday.");
+    const char *id = person_id(r, "Kim");
+    CHECK(*id == '\0' || id[0] == 'L');
+    chr_result_free(r);
+}
