@@ -51,6 +51,7 @@ typedef struct builder {
     int last_valid;
     line_stats line;
     int in_word, word_vi;
+    int paren;       /* parentheses open on this line (a break inside one is soft) */
 } builder;
 
 static int grow(builder *b, size_t more);
@@ -232,6 +233,54 @@ static int note_invalid(chr_text *t, size_t p)
     return 0;
 }
 
+static void track_paren(builder *b, uint32_t c)
+{
+    if (c == '(')
+        b->paren++;
+    else if (c == ')' && b->paren > 0)
+        b->paren--;
+}
+
+/* Whether the newline at s[p] only wraps a sentence (Markdown converted
+ * with wrapped lines: "（William⏎Cohen）访问越南", "2010⏎年"): inside a
+ * parenthesis opened on the line, or after a digit, letter or hyphen when the
+ * next line goes on with a Chinese character, a lower-case letter or a
+ * digit. A next line that is empty or opens a block (heading, list, quote,
+ * table) always starts anew. */
+static int soft_break(const builder *b, const char *s, size_t len, size_t p)
+{
+    const chr_text *t = b->t;
+    if (!t->len || t->norm[t->len - 1] == '\n' || t->norm[t->len - 1] == ' ')
+        return 0; /* an empty line, or one ending in spaces (Markdown's hard break) */
+    size_t q = p + 1;
+    while (q < len && (s[q] == ' ' || s[q] == '\t'))
+        q++;
+    if (q >= len || s[q] == '\n' || s[q] == '\r')
+        return 0;
+    unsigned char c = (unsigned char)s[q];
+    if (c == '#' || c == '>' || c == '|' || c == '`' || c == '[' || c == '!' || c == '<')
+        return 0;
+    if ((c == '-' || c == '*' || c == '+') && q + 1 < len && s[q + 1] == ' ')
+        return 0;
+    size_t d = q;
+    while (d < len && s[d] >= '0' && s[d] <= '9')
+        d++;
+    if (d > q && d < len && (s[d] == '.' || s[d] == ')'))
+        return 0; /* "2. item" */
+    uint32_t next;
+    if (!utf8_decode((const unsigned char *)s + q, len - q, &next))
+        return 0;
+    if (b->paren > 0)
+        return 1;
+    size_t k;
+    uint32_t prev = utf8_at(t->norm, t->len, utf8_prev(t->norm, t->len), &k);
+    int digit = prev >= '0' && prev <= '9', letter = prev < 0x80 && is_latin_letter(prev);
+    if (!digit && !letter && prev != '-')
+        return 0;
+    /* "2010⏎年", "韩国-⏎日本", "Martin E⏎邓普西", "the⏎visit"; not "2020⏎infographic" */
+    return is_cjk(next) || (next >= '0' && next <= '9') || (letter && next >= 'a' && next <= 'z');
+}
+
 int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t len,
                const vec *masks)
 {
@@ -286,6 +335,8 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
             for (size_t i = 0; i < n; i++) {
                 unsigned char ch = (unsigned char)s[p + i];
                 int alpha = (ch | 32) >= 'a' && (ch | 32) <= 'z';
+                if (ch == '(' || ch == ')')
+                    track_paren(&b, ch);
                 fo[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
                 if (alpha && !in)
                     words++;
@@ -317,6 +368,7 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
             tt->norm[tt->len] = (char)c0;
             tt->fold[tt->len] = (char)(c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0);
             tt->len++;
+            track_paren(&b, c0);
             if ((c0 | 32) >= 'a' && (c0 | 32) <= 'z')
                 b.in_word = 1;
             else if (!(c0 >= '0' && c0 <= '9'))
@@ -390,9 +442,17 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
             continue;
         }
         if (cp == '\n') {
+            if (soft_break(&b, s, len, p)) {
+                /* a line wrapped inside a sentence reads as one line */
+                if (emit_space(&b, p) < 0)
+                    goto nomem;
+                p += n;
+                continue;
+            }
             if (end_line(&b) < 0 || emit(&b, '\n', p) < 0)
                 goto nomem;
             b.last_valid = 0;
+            b.paren = 0;
             p += n;
             continue;
         }
@@ -415,6 +475,8 @@ int text_build(chr_text *t, const struct chr_engine *e, const char *s, size_t le
             }
         }
         uint32_t f = fold_char(e, cp, &b);
+        if (f == '(' || f == ')')
+            track_paren(&b, f);
         if (is_latin_letter(f)) {
             b.in_word = 1;
             if (f >= 0xC0 && is_vietnamese_letter(f))

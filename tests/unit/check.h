@@ -33,12 +33,12 @@ extern check_state g_check;
 
 /* every test, in the order main runs them */
 #define TESTS(X)                                                                           \
-    X(test_utf8_decode) X(test_text_offsets) X(test_text_folding) X(test_markup_masks)      \
+    X(test_utf8_decode) X(test_text_offsets) X(test_text_folding) X(test_text_wrapped_lines) X(test_markup_masks)      \
     X(test_langid) X(test_dct_detection) X(test_timex_table) X(test_timex_traps)             \
     X(test_invalid_input) X(test_empty_and_nul) X(test_huge_line) X(test_api_errors)        \
     X(test_accessors_match_json) X(test_threads_share_engine) X(test_memory_reuse) X(test_entity_table)           \
     X(test_entity_ids_stable) X(test_index_pass_and_queries) X(test_index_cancel_and_free)    \
-    X(test_index_watch) X(test_index_limits_and_offsets) X(test_name_index_image) X(test_event_invitations) X(test_known_short_names)
+    X(test_index_watch) X(test_index_limits_and_offsets) X(test_name_index_image) X(test_event_invitations) X(test_known_short_names) X(test_event_wrapped_sentence)
 
 #define DECLARE_TEST(name) void name(void);
 TESTS(DECLARE_TEST)

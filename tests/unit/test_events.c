@@ -82,3 +82,19 @@ void test_known_short_names(void)
     CHECK(*id == '\0' || id[0] == 'L');
     chr_result_free(r);
 }
+
+/* a sentence wrapped over two lines keeps its date and its actor */
+void test_event_wrapped_sentence(void)
+{
+    chr_result *r = annotate("2000年3月，美国国防部长威廉·科恩（William\nCohen）访问越南。");
+    int found = 0;
+    for (size_t i = 0; r && i < chr_result_count(r, CHR_EVENT); i++) {
+        chr_event_view v;
+        chr_result_event(r, i, &v);
+        if (!strcmp(v.type, "04") && v.date && !strcmp(v.date, "2000-03") && has_actor(&v, "Q881") &&
+            v.n_actors >= 2)
+            found = 1;
+    }
+    CHECK(found);
+    chr_result_free(r);
+}

@@ -178,3 +178,29 @@ void test_dct_detection(void)
     CHECK(dct_of("1999年12月30日，中越双方在河内签署了《中华人民共和国和越南社会主义共和国陆地边界条约》，确认了以1887年中法界约等历史边界条约为基础的边界。", 1, d) == 0);
     CHECK(dct_of("No date here at all.\nJust text.", 0, d) == 0);
 }
+
+/* A line wrapped inside a sentence reads as one line (a space); a line that
+ * ends a sentence, an empty line, a list item or a headline does not. */
+void test_text_wrapped_lines(void)
+{
+    static const struct {
+        const char *s, *norm;
+    } cases[] = {
+        {"科恩（William\nCohen）访问越南。", "科恩(William Cohen)访问越南。"},
+        {"首次访问。2010\n年出版", "首次访问。2010 年出版"},
+        {"韩国-\n日本", "韩国- 日本"},
+        {"the official\nvisit", "the official visit"},
+        {"访问越南。\n越南", "访问越南。\n越南"},          /* the sentence ended */
+        {"Ha Noi nam 2020\ninfographic", "Ha Noi nam 2020\ninfographic"},
+        {"Thủ tướng hội kiến Tổng thống\nHà Nội, ngày 3/4", "Thủ tướng hội kiến Tổng thống\nHà Nội, ngày 3/4"},
+        {"the talks\n\nthe visit", "the talks\n\nthe visit"}, /* a paragraph break */
+        {"the talks\n- the visit", "the talks\n- the visit"}, /* a list */
+        {"the talks  \nthe visit", "the talks  \nthe visit"}, /* Markdown's hard break */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        chr_text t;
+        CHECK(build(&t, cases[i].s) == 0);
+        CHECK(t.len == strlen(cases[i].norm) && !memcmp(t.norm, cases[i].norm, t.len));
+        text_free(&t);
+    }
+}
