@@ -186,6 +186,13 @@ static int clause_sep(const char *s, size_t p)
     return 0;
 }
 
+static size_t clause_start(const chr_text *t, size_t s0, size_t p)
+{
+    while (p > s0 && !clause_sep(t->norm, p - 1))
+        p--;
+    return p;
+}
+
 static void clause_of(const chr_text *t, size_t s0, size_t s1, size_t a, size_t b, size_t *c0, size_t *c1)
 {
     size_t x = a;
@@ -260,6 +267,53 @@ static int in_title(const chr_text *t, size_t a)
             return 0;
     }
     return 0;
+}
+
+/* 1975年以来, since 1975, kể từ năm 1975: where a span of time starts, not
+ * when the event in the same sentence happened */
+static int since_date(const chr_text *t, const tx_found *x, size_t s1)
+{
+    const char *f = t->fold;
+    size_t e = x->end;
+    while (e < s1 && f[e] == ' ')
+        e++;
+    if (e + 6 <= s1 && !memcmp(f + e, "以来", 6))
+        return 1;
+    size_t a = x->start;
+    if (a >= 6 && !memcmp(f + a - 6, "since ", 6))
+        return 1;
+    static const char kt[] = "kể từ ";
+    for (size_t back = sizeof kt - 1; back <= sizeof kt - 1 + 6 && back <= a; back++)
+        if (!memcmp(f + a - back, kt, sizeof kt - 1))
+            return 1; /* kể từ (năm) 1975 */
+    return 0;
+}
+
+/* inside parentheses opened since the sentence began: an aside
+ * ("签署了禁毒协定(2006年修订)") whose date is not the sentence's */
+static int in_aside(const chr_text *t, size_t s0, size_t p)
+{
+    int depth = 0;
+    for (size_t q = s0; q < p; q++) {
+        char c = t->norm[q];
+        if (c == '(')
+            depth++;
+        else if (c == ')' && depth > 0)
+            depth--;
+    }
+    return depth > 0;
+}
+
+/* "(1858)", "(1960年12月2日—2025年12月2日)": parentheses that hold only a
+ * date give the date of what they follow */
+static int date_in_parens(const chr_text *t, const tx_found *x)
+{
+    size_t a = x->start, b = x->end;
+    while (a > 0 && t->norm[a - 1] == ' ')
+        a--;
+    while (b < t->len && t->norm[b] == ' ')
+        b++;
+    return a > 0 && t->norm[a - 1] == '(' && b < t->len && t->norm[b] == ')';
 }
 
 static int usable_date(const tx_found *x)
@@ -397,11 +451,18 @@ static void pick_actors(const struct chr_engine *e, ev_found *ev, const ent_foun
 {
     size_t i0;
     LOWER_BOUND(ents, nent, a, i0);
-    for (int want_person = 1; want_person >= 0 && !ev->nactors; want_person--) {
+    size_t last = i0;
+    while (last < nent && ents[last].end <= trig)
+        last++;
+    /* a country or body right before the trigger is its subject, whoever
+     * else the clause names (美国全面解除…, Hà Nội phản đối…) */
+    if (last > i0 && trig - ents[last - 1].end <= 6 && ents[last - 1].type != ENT_PERSON &&
+        can_act(e, &ents[last - 1]) && !in_invitation(iv, ents[last - 1].start))
+        add_actor(ev, ents, (uint32_t)(last - 1));
+    int subject = ev->nactors;
+    for (int want_person = 1; want_person >= 0 && ev->nactors == subject; want_person--) {
         /* before the trigger, nearest first */
-        size_t i = i0, last = i0;
-        while (last < nent && ents[last].end <= trig)
-            last++;
+        size_t i;
         for (i = last; i-- > i0;)
             if ((ents[i].type == ENT_PERSON) == want_person && can_act(e, &ents[i]) &&
                 !in_invitation(iv, ents[i].start))
@@ -563,6 +624,12 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             p = end; /* whose invitation a visit answers: not an event */
             continue;
         }
+        if (!strcmp(tr->code, "16") && out->len &&
+            !strcmp(VEC_AT(out, ev_found, out->len - 1).code, "08") &&
+            VEC_AT(out, ev_found, out->len - 1).start >= clause_start(t, s0, p)) {
+            p = end; /* 解除…禁运, lift the embargo: the lifting is the event */
+            continue;
+        }
         clause_of(t, s0, s1, p, end, &c0, &c1);
         ev_found ev;
         memset(&ev, 0, sizeof ev);
@@ -602,7 +669,8 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
         for (size_t j = j0; j < ntx && tx[j].start < s1; j++) {
             if (!usable_date(&tx[j]) && !(ref_date(&tx[j]) && tx[j].start >= c0 && tx[j].end <= c1))
                 continue;
-            if (in_title(t, tx[j].start))
+            if (in_title(t, tx[j].start) || since_date(t, &tx[j], s1) ||
+                (in_aside(t, s0, tx[j].start) != in_aside(t, s0, p) && !date_in_parens(t, &tx[j])))
                 continue;
             size_t d = tx[j].end <= p ? p - tx[j].end : tx[j].start - end;
             if (tx[j].value[0] == 'X' && tx[j].value[1] == 'X' && tx[j].value[2] == 'X' &&

@@ -98,3 +98,44 @@ void test_event_wrapped_sentence(void)
     CHECK(found);
     chr_result_free(r);
 }
+
+/* the date of the event of type `type` in s ("" when none) */
+static const char *date_of(chr_result *r, const char *type)
+{
+    for (size_t i = 0; r && i < chr_result_count(r, CHR_EVENT); i++) {
+        chr_event_view v;
+        chr_result_event(r, i, &v);
+        if (!strcmp(v.type, type))
+            return v.date ? v.date : "";
+    }
+    return "";
+}
+
+void test_event_dates_and_subjects(void)
+{
+    /* "since 1975" starts a span; the aside's date is the revision's */
+    chr_result *r = annotate("2003年11月，越南国防部长范文茶访美，这是1975年以来越南国防部长的首次访美。");
+    CHECK(!strcmp(date_of(r, "04"), "2003-11"));
+    chr_result_free(r);
+    r = annotate("2003年，美越两国签署了禁毒协定(2006年修订)。");
+    CHECK(!strncmp(date_of(r, "05"), "2003", 4) || !strncmp(date_of(r, "06"), "2003", 4));
+    chr_result_free(r);
+    /* parentheses holding only a date give the date of what they follow */
+    r = annotate("Pháp chiếm đóng Đà Nẵng (1858).");
+    CHECK(!strcmp(date_of(r, "17"), "1858") || !strcmp(date_of(r, "19"), "1858"));
+    chr_result_free(r);
+    /* the country right before the trigger is its subject; lifting an
+     * embargo is one event, not a lifting and an embargo */
+    r = annotate("2016年5月，奥巴马总统访越期间宣布美国全面解除对越南的武器禁运。");
+    int lifted = 0, embargo = 0;
+    for (size_t i = 0; r && i < chr_result_count(r, CHR_EVENT); i++) {
+        chr_event_view v;
+        chr_result_event(r, i, &v);
+        if (!strcmp(v.type, "08"))
+            lifted = v.n_actors > 0 && !strcmp(v.actors[0], "Q30");
+        embargo += !strcmp(v.type, "16");
+    }
+    CHECK(lifted);
+    CHECK(embargo == 0);
+    chr_result_free(r);
+}
