@@ -259,12 +259,15 @@ static int in_title(const chr_text *t, size_t a)
     static const char open_t[] = "\xe3\x80\x8a", close_t[] = "\xe3\x80\x8b"; /* 《 》 */
     size_t lim = a > 200 ? a - 200 : 0;
     for (size_t q = a; q-- > lim;) {
+        unsigned char c = (unsigned char)t->norm[q];
+        if (c == '\n')
+            return 0;
+        if (c != 0xE3) /* the lead byte of 《 and 》 */
+            continue;
         if (!memcmp(t->norm + q, close_t, 3))
             return 0;
         if (!memcmp(t->norm + q, open_t, 3))
             return 1;
-        if (t->norm[q] == '\n')
-            return 0;
     }
     return 0;
 }
@@ -388,31 +391,49 @@ static void add_span(invite_spans *iv, size_t a, size_t b)
 
 #define LOI_MOI_CUA "lời mời của"
 
+/* Each marker is rare: memmem finds it, and only then is its phrase read. */
 static void find_invitations(const chr_text *t, size_t s0, size_t s1, invite_spans *iv)
 {
     iv->n = 0;
     const char *f = t->fold;
-    for (size_t q = s0; q + 3 <= s1; q++) {
-        unsigned char c = (unsigned char)f[q];
-        if (c == 0xE5 && ying_at(t, q)) {
-            /* 应 … 邀请 within the clause */
-            size_t lim = q + 90 < s1 ? q + 90 : s1, e = clause_end(t, q, lim);
-            const char *hit = memmem(f + q, e - q, "邀请", 6);
-            if (hit)
-                add_span(iv, q, (size_t)(hit - f) + 6);
-        } else if (c == 0xE7 && !memcmp(f + q, "的邀请下", 12)) {
+    for (size_t q = s0; q + 6 <= s1;) {
+        const char *h = memmem(f + q, s1 - q, "邀请", 6);
+        if (!h)
+            break;
+        size_t at = (size_t)(h - f), lim = at > s0 + 90 ? at - 90 : s0;
+        if (at >= s0 + 3 && !memcmp(f + at - 3, "的", 3) && at + 9 <= s1 && !memcmp(f + at + 6, "下", 3)) {
             /* 在 X 的邀请下: back to 在 */
-            size_t a = q, lim = q > s0 + 90 ? q - 90 : s0;
+            size_t a = at - 3;
             while (a > lim && memcmp(f + a, "在", 3) != 0)
                 a--;
             if (!memcmp(f + a, "在", 3))
-                add_span(iv, a, q + 12);
-        } else if (c == 'l' && q + sizeof LOI_MOI_CUA - 1 <= s1 &&
-                   !memcmp(f + q, LOI_MOI_CUA, sizeof LOI_MOI_CUA - 1)) {
-            /* lời mời của X */
-            add_span(iv, q, clause_end(t, q, s1));
-        } else if (c == 'i' && q + 13 <= s1 && !memcmp(f + q, "invitation of", 13)) {
-            add_span(iv, q, clause_end(t, q, s1));
+                add_span(iv, a, at + 9);
+        } else {
+            /* 应 X 邀请: back to 应, within the clause */
+            for (size_t a = at; a >= lim + 3 && a >= 3;) {
+                a -= 3;
+                while (a > lim && ((unsigned char)f[a] & 0xC0) == 0x80)
+                    a--;
+                if (clause_sep(t->norm, a) || !memcmp(f + a, "，", 3))
+                    break;
+                if (ying_at(t, a)) {
+                    add_span(iv, a, at + 6);
+                    break;
+                }
+            }
+        }
+        q = at + 6;
+    }
+    static const char *const phrases[] = {LOI_MOI_CUA, "invitation of", NULL};
+    for (int k = 0; phrases[k]; k++) {
+        size_t n = strlen(phrases[k]);
+        for (size_t q = s0; q + n <= s1;) {
+            const char *h = memmem(f + q, s1 - q, phrases[k], n);
+            if (!h)
+                break;
+            size_t at = (size_t)(h - f);
+            add_span(iv, at, clause_end(t, at, s1));
+            q = at + n;
         }
     }
 }
