@@ -363,7 +363,7 @@ static int pass_abbrev(ctx *c)
         "中日韩", "美美", "中中", "日日", "法法", "华华", "英英", NULL};
     static const char *const before[] = {"访", "来", "赴", "抵", "离", "驻", "对", "援", "抗", "侵",
         "助", NULL};
-    static const char *const after[] = {"方", "军", NULL};
+    static const char *const after[] = {"方", "军", "海军", "陆军", "空军", NULL};
     const chr_text *t = c->t;
     size_t p = 0, n;
     size_t nfound = c->out->len;
@@ -585,6 +585,36 @@ static size_t cap_run(const ctx *c, size_t p, int max, int *count)
     return end;
 }
 
+/* "Lao động", "Ngoại giao", "Quốc phòng": a capitalised word and one or two
+ * lower-case ones, the portfolio in a Vietnamese title; p when there is none */
+static size_t portfolio_end(const ctx *c, size_t p)
+{
+    size_t w = cap_word(c, p), n;
+    if (!w)
+        return p;
+    /* words that follow a name, never inside a portfolio */
+    static const char *const verbs[] = {"tại", "đã", "và", "của", "là", "sẽ", "được", "cũng", "đến",
+        "với", "cho", "trong", "khi", "thì", "có", "này", "đang", "vừa", "mới", "nói", "cùng", "về",
+        "sang", "tới", "từ", "ở", "nhấn", "cho biết", "khẳng định", NULL};
+    int lower = 0, k;
+    while (lower < 2 && w < c->t->len && c->t->norm[w] == ' ') {
+        uint32_t cp = cp_at(c, w + 1, &n);
+        if (!is_latin_letter(cp) || latin_lower(cp) != cp || (!lower && sc_words(&c->sc, w + 1, verbs, &k)))
+            break;
+        size_t e = w + 1;
+        while (e < c->t->len && sc_is_wordchar(&c->sc, e)) {
+            cp_at(c, e, &n);
+            e += n;
+        }
+        w = e;
+        lower++;
+    }
+    /* a name (or a place) must follow: "Chirac đã sang" is a name and a verb */
+    if (!lower || w + 1 >= c->t->len || c->t->norm[w] != ' ' || !cap_word(c, w + 1))
+        return p;
+    return w;
+}
+
 /* a knowledge-base name starting at p (binary search over that pass) */
 static int known_start(const ctx *c, size_t p, size_t *end)
 {
@@ -640,10 +670,22 @@ static int pass_latin_names(ctx *c)
         size_t name_at = 0;
         if (e && e < t->len && t->norm[e] == ' ') {
             name_at = e + 1;
-            size_t kend;
-            /* skip a country or organisation named between title and person */
-            while (known_start(c, name_at, &kend) && kend < t->len && t->norm[kend] == ' ')
-                name_at = kend + 1;
+            /* skip what stands between title and person: a country or body
+             * (Đại sứ Ấn Độ …), a post (tại Việt Nam), a portfolio (Bộ trưởng
+             * Lao động Michel Sapin, Quốc vụ khanh Ngoại giao …) */
+            for (int step = 0; step < 6; step++) {
+                size_t kend, q = name_at;
+                if (known_start(c, q, &kend))
+                    q = kend;
+                else if ((kend = sc_word(&c->sc, q, "tại")) && kend + 1 < t->len &&
+                         known_start(c, kend + 1, &kend))
+                    q = kend;
+                else
+                    q = portfolio_end(c, q);
+                if (q == name_at || q >= t->len || t->norm[q] != ' ')
+                    break;
+                name_at = q + 1;
+            }
         } else if (maybe_surname && latin_lower(cp) != cp) {
             name_at = p;
         }
@@ -689,28 +731,50 @@ static int pass_parentheses(ctx *c)
     return CHR_OK;
 }
 
+/* f grows to end e and becomes an organisation of its own */
+static void to_org(ctx *c, ent_found *f, size_t e)
+{
+    for (size_t j = f->end; j < e; j++)
+        c->cov[j >> 3] |= (uint8_t)(1u << (j & 7));
+    f->end = e;
+    f->type = ENT_ORG;
+    f->kb = -1;
+    f->source = "compound";
+    kb_local_id(c->e, c->t->norm + f->start, f->end - f->start, f->id);
+}
+
 /* 越南 + 外交部 -> ORG 越南外交部 */
 static int pass_zh_org(ctx *c)
 {
     static const char *const nouns[] = {"外交部", "国防部", "公安部", "商务部", "政府", "国会",
         "议会", "海军", "陆军", "空军", "军队", "大使馆", "总领事馆", "领事馆", "使馆", "通讯社",
         "共产党", "国务院", "外交学院", "驻", NULL};
+    static const char *const services[] = {"海军", "陆军", "空军", NULL};
     size_t count = c->out->len;
     for (size_t i = c->first; i < count; i++) {
         ent_found *f = &VEC_AT(c->out, ent_found, i);
-        if (f->type != ENT_GPE || f->end - f->start < 6)
-            continue;
         int k;
+        if (f->type == ENT_PERSON && f->kb >= 0) {
+            /* 奥巴马政府, the Obama administration: the government a leader heads */
+            size_t e = sc_lit(&c->sc, f->end, "政府") ? f->end + 6
+                       : sc_lit(&c->sc, f->end, " administration") ? f->end + 15 : 0;
+            if (e && !covered(c, f->end, e))
+                to_org(c, f, e);
+            continue;
+        }
+        if (f->type != ENT_GPE)
+            continue;
+        if (f->end - f->start < 6) {
+            /* 俄海军, 美空军: a one-character country and its service (美军 stays the country) */
+            size_t e = sc_lits(&c->sc, f->end, services, &k);
+            if (e && !covered(c, f->end, e))
+                to_org(c, f, e);
+            continue;
+        }
         size_t e = sc_lits(&c->sc, f->end, nouns, &k);
         if (!e || !strcmp(nouns[k], "驻") || covered(c, f->end, e))
             continue;
-        for (size_t j = f->end; j < e; j++)
-            c->cov[j >> 3] |= (uint8_t)(1u << (j & 7));
-        f->end = e;
-        f->type = ENT_ORG;
-        f->kb = -1;
-        f->source = "compound";
-        kb_local_id(c->e, c->t->norm + f->start, f->end - f->start, f->id);
+        to_org(c, f, e);
     }
     return CHR_OK;
 }
