@@ -80,6 +80,13 @@ size_t scan_bare_year(const scan *c, size_t p, tx_sem *s)
             return 0;
         if (b == '-' && p > 1 && sc_is_wordchar(c, p - 2) && !sc_digit(c, p - 2))
             return 0; /* F-2000, Su-1000 */
+        if (b == '-' && p > 1 && sc_digit(c, p - 2)) {
+            size_t d = p - 1;
+            while (d > 0 && sc_digit(c, d - 1))
+                d--;
+            if (p - 1 - d != 4)
+                return 0; /* an id, L-210718-1526; 1945-1954 stays a range */
+        }
         if (b == ' ' && p > 1 && sc_digit(c, p - 2))
             return 0; /* a group of a phone number */
     }
