@@ -175,8 +175,17 @@ int gaz_finish(gazetteer *g)
             p += w;
         }
         uint32_t last = path_node[depth];
-        if (depth && !g->term[last])
+        if (depth && !g->term[last]) {
             g->term[last] = k[i].name + 1;
+        } else if (depth) {
+            /* the same folded name again (ROK, RoK): for the same entity the
+             * spellings pool their leniency, so a case check holds only when
+             * every spelling asks for it */
+            gaz_name *kept = &VEC_AT(&g->names, gaz_name, g->term[last] - 1);
+            const gaz_name *dup = &VEC_AT(&g->names, gaz_name, k[i].name);
+            if (kept->entity == dup->entity)
+                kept->flags &= dup->flags | GAZ_LATIN;
+        }
     }
     /* children side by side: count, place, then fill in preorder (which
      * keeps each node's children in code point order) */

@@ -792,6 +792,15 @@ static int cmd_prepare_data(int argc, char **argv)
         fprintf(stderr, "chronicle: no data directory found (set CHRONICLE_DATA)\n");
         return 2;
     }
+    /* built from kb.tsv, never from the image being replaced: the library
+     * that maps it may fold or flag names differently from the one that
+     * saved it */
+    char old[PATH_MAX + 96];
+    snprintf(old, sizeof old, "%s/kb.names.bin", data);
+    if (unlink(old) != 0 && errno != ENOENT) {
+        fprintf(stderr, "chronicle: cannot replace %s: %s\n", old, strerror(errno));
+        return 3;
+    }
     chr_engine *eng = start_engine(data);
     if (!eng)
         return 3;
