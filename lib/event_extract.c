@@ -283,8 +283,9 @@ static int since_date(const chr_text *t, const tx_found *x, size_t s1)
     if (e + 6 <= s1 && !memcmp(f + e, "以来", 6))
         return 1;
     size_t a = x->start;
-    if (a >= 6 && !memcmp(f + a - 6, "since ", 6))
-        return 1;
+    if ((a >= 6 && !memcmp(f + a - 6, "since ", 6)) ||
+        (a >= 3 && !memcmp(f + a - 3, "自", 3)))
+        return 1; /* since 1975, "since January 2023" (the span holds it), 自1975年以来 */
     static const char kt[] = "kể từ ";
     for (size_t back = sizeof kt - 1; back <= sizeof kt - 1 + 6 && back <= a; back++)
         if (!memcmp(f + a - back, kt, sizeof kt - 1))
@@ -518,6 +519,23 @@ static void add_destination(const struct chr_engine *e, ev_found *ev, const ent_
         }
 }
 
+/* "…his Lao counterpart Sonexay Siphandone, who is in Việt Nam for an
+ * official visit": a clause opened by "who" has the person before the
+ * comma as its subject */
+static void relative_subject(const chr_text *t, ev_found *ev, const ent_found *ents, size_t nent,
+                             size_t c0)
+{
+    size_t q = c0;
+    while (q < t->len && t->fold[q] == ' ')
+        q++;
+    if (q + 4 > t->len || memcmp(t->fold + q, "who ", 4) != 0)
+        return;
+    size_t i;
+    LOWER_BOUND(ents, nent, c0, i);
+    if (i > 0 && ents[i - 1].type == ENT_PERSON && ents[i - 1].end + 3 >= c0)
+        add_actor(ev, ents, (uint32_t)(i - 1));
+}
+
 /* every actor of a is one of b's */
 static int actors_within(const ent_found *ents, const ev_found *a, const ev_found *b)
 {
@@ -667,6 +685,7 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             continue;
         }
         /* actors: the clause, else the sentence, else "both sides" of the last event */
+        relative_subject(t, &ev, ents, nent, c0);
         pick_actors(e, &ev, ents, nent, c0, c1, p, &invites);
         if (!ev.nactors)
             pick_actors(e, &ev, ents, nent, s0, s1, p, &invites);
