@@ -292,6 +292,20 @@ static int hit_ok(const ctx *c, size_t p, const gaz_hit *h)
         }
         return 1;
     }
+    /* 克拉克 inside 迈克尔·迈克拉克: a name that starts in the middle of a
+     * transliterated name ("·" a few characters back, transliteration
+     * characters all the way) is part of that name, not the person */
+    if (en->type == ENT_PERSON && p > 0) {
+        size_t q = p, k;
+        for (int back = 0; back < 8 && q > 0; back++) {
+            q = utf8_prev(s, q);
+            uint32_t cp = cp_at(c, q, &k);
+            if (cp == 0xB7)
+                return 0;
+            if (!is_cjk(cp) || !kb_is_translit(c->kb, cp))
+                break;
+        }
+    }
     /* 中国人, 越南人: demonyms are not the country (人民 is, as in 人民军) */
     if (en->type == ENT_GPE && sc_lit(&c->sc, h->end, "人") && !sc_lit(&c->sc, h->end, "人民"))
         return 0;
