@@ -786,7 +786,21 @@ static int pass_zh_org(ctx *c)
             continue;
         }
         size_t e = sc_lits(&c->sc, f->end, nouns, &k);
-        if (!e || !strcmp(nouns[k], "驻") || covered(c, f->end, e))
+        if (e && !strcmp(nouns[k], "驻")) {
+            /* 美国驻越南大使馆, 越南驻釜山总领事馆: the mission, with its host inside */
+            static const char *const missions[] = {"大使馆", "总领事馆", "领事馆", "使馆", "代表处", NULL};
+            for (size_t q = e; q <= e + 15 && q < c->t->len; q += 3) {
+                size_t m = sc_lits(&c->sc, q, missions, &k);
+                if (m) {
+                    to_org(c, f, m);
+                    break;
+                }
+                if ((unsigned char)c->t->norm[q] < 0xE0)
+                    break; /* the host is written in Chinese characters */
+            }
+            continue;
+        }
+        if (!e || covered(c, f->end, e))
             continue;
         to_org(c, f, e);
     }
