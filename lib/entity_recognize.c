@@ -62,7 +62,6 @@ static int add_first_word(cpmap *m, const char *w)
  * share names neither. */
 static int add_short_names(struct chr_engine *e, uint32_t idx, const char *cell, int family_first)
 {
-    char id[20];
     for (const char *p = cell; *p;) {
         const char *bar = strchr(p, '|');
         size_t n = bar ? (size_t)(bar - p) : strlen(p);
@@ -77,8 +76,7 @@ static int add_short_names(struct chr_engine *e, uint32_t idx, const char *cell,
                     w--;
                 wl = (size_t)(p + n - w);
             }
-            kb_local_id(e, w, wl, id);
-            uint64_t h = start_filter_hash(id, strlen(id));
+            uint64_t h = kb_local_hash(e, w, wl) >> 1;
             uint32_t v;
             if (!cpmap_get(&e->kb_short, h, &v)) {
                 if (cpmap_put(&e->kb_short, h, idx) < 0)
@@ -943,7 +941,8 @@ static int link_short_names(ctx *c)
         if (cpmap_get(&words, h, &v) && v != UINT32_MAX && v != i) {
             memcpy(f[i].id, f[v].id, sizeof f[i].id);
             f[i].kb = f[v].kb;
-        } else if (cpmap_get(&c->e->kb_short, h, &v) && v != UINT32_MAX &&
+        } else if (cpmap_get(&c->e->kb_short, kb_local_hash(c->e, s + f[i].start, f[i].end - f[i].start) >> 1, &v) &&
+                   v != UINT32_MAX &&
                    is_latin_letter(cp_at(c, f[i].start, &(size_t){0}))) {
             /* nobody in the document: the one known person called so */
             const char *kid = c->kb->ents[v].id;

@@ -54,10 +54,28 @@ static uint32_t strip_marks(const struct chr_engine *e, uint32_t cp)
 
 void kb_local_id(const struct chr_engine *e, const char *name, size_t n, char *out)
 {
+    snprintf(out, 18, "L%016llx", (unsigned long long)kb_local_hash(e, name, n));
+}
+
+uint64_t kb_local_hash(const struct chr_engine *e, const char *name, size_t n)
+{
     uint64_t h = FNV64_OFFSET;
     size_t p = 0, k;
     int space = 0, any = 0;
     while (p < n) {
+        unsigned char b = (unsigned char)name[p];
+        if (b > ' ' && b < 0x80) {
+            /* ASCII: folding is lower-casing (most Latin names are all ASCII) */
+            char lc = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+            if (space) {
+                h = fnv64_add(h, " ", 1);
+                space = 0;
+            }
+            h = fnv64_add(h, &lc, 1);
+            any = 1;
+            p++;
+            continue;
+        }
         uint32_t cp = utf8_at(name, n, p, &k);
         p += k;
         if (cp == ' ' || cp == '\t' || cp == '\n' || cp == 0xA0) {
@@ -77,7 +95,7 @@ void kb_local_id(const struct chr_engine *e, const char *name, size_t n, char *o
         h = fnv64_add(h, buf, m);
         any = 1;
     }
-    snprintf(out, 18, "L%016llx", (unsigned long long)h);
+    return h;
 }
 
 static int is_upper_latin(uint32_t cp)

@@ -46,6 +46,8 @@ size_t kb_fold(const struct chr_engine *e, const char *s, size_t n, char *out);
  * entries without a Wikidata id): FNV-1a 64 of the name lower-cased, without
  * diacritics, đ as d, spaces collapsed. out holds 18 bytes. */
 void kb_local_id(const struct chr_engine *e, const char *name, size_t n, char *out);
+/* The hash behind that id. */
+uint64_t kb_local_hash(const struct chr_engine *e, const char *name, size_t n);
 static inline int kb_is_translit(const knowledge_base *kb, uint32_t cp)
 {
     return cp < 0xA000 && (kb->translit[cp >> 3] >> (cp & 7)) & 1;
