@@ -31,6 +31,7 @@ struct chr_engine {
     uint8_t zh_title_first[0x10000 / 8]; /* first characters of Chinese titles */
     cpmap zh_title_pairs;                /* their first two characters */
     uint8_t abbrev_bits[0x10000 / 8];    /* the abbreviation characters */
+    uint8_t zh_org_first[0x10000 / 8];   /* first characters of what makes a country a body (外交部 …) */
     pcre2_code *dateline_re; /* dates in header lines */
     start_filter starts;     /* where a date expression can begin */
     uint64_t data_stamp;     /* contents of the folding tables (t2s.tsv ...) */

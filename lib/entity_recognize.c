@@ -22,6 +22,12 @@ static const char *const ABBREV[][2] = {
     {"巴", "巴基斯坦"}, {"以", "以色列"}, {"伊", "伊朗"}, {"乌", "乌克兰"}, {"欧", "欧盟"},
     {NULL, NULL}};
 
+/* what follows a country to make one of its bodies (越南 + 外交部), a
+ * leader's administration (政府), or a mission abroad (驻) */
+static const char *const ZH_ORG_NOUNS[] = {"外交部", "国防部", "公安部", "商务部", "政府", "国会",
+    "议会", "海军", "陆军", "空军", "军队", "大使馆", "总领事馆", "领事馆", "使馆", "通讯社",
+    "共产党", "国务院", "外交学院", "驻", NULL};
+
 static const char *const ZH_TITLES[] = {"总统", "总理", "首相", "外长", "部长", "国务卿", "主席",
     "总书记", "书记", "大使", "发言人", "副总理", "秘书长", "国王", "议长", "司令", "司令员",
     "副部长", "省长", "市长", "委员", "总司令", "将军", "上将", "中将", "少将", "主任", "局长",
@@ -125,6 +131,13 @@ int entity_engine_init(struct chr_engine *e)
         if (add_first_word(&e->surnames, VI_SURNAMES[i]) < 0)
             return CHR_ERR_NOMEM;
     memset(e->zh_title_first, 0, sizeof e->zh_title_first);
+    memset(e->zh_org_first, 0, sizeof e->zh_org_first);
+    for (int i = 0; ZH_ORG_NOUNS[i]; i++) {
+        size_t cl;
+        uint32_t cp = utf8_at(ZH_ORG_NOUNS[i], strlen(ZH_ORG_NOUNS[i]), 0, &cl);
+        e->zh_org_first[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+    }
+    e->zh_org_first[' ' >> 3] |= (uint8_t)(1u << (' ' & 7)); /* " administration" */
     memset(e->abbrev_bits, 0, sizeof e->abbrev_bits);
     cpmap_init(&e->zh_title_pairs);
     for (int i = 0; ZH_TITLES[i]; i++) {
@@ -758,13 +771,16 @@ static void to_org(ctx *c, ent_found *f, size_t e)
 /* 越南 + 外交部 -> ORG 越南外交部 */
 static int pass_zh_org(ctx *c)
 {
-    static const char *const nouns[] = {"外交部", "国防部", "公安部", "商务部", "政府", "国会",
-        "议会", "海军", "陆军", "空军", "军队", "大使馆", "总领事馆", "领事馆", "使馆", "通讯社",
-        "共产党", "国务院", "外交学院", "驻", NULL};
+    const char *const *nouns = ZH_ORG_NOUNS;
     static const char *const services[] = {"海军", "陆军", "空军", NULL};
     size_t count = c->out->len;
     for (size_t i = c->first; i < count; i++) {
         ent_found *f = &VEC_AT(c->out, ent_found, i);
+        /* most names are followed by none of these: one bit says so */
+        size_t n;
+        uint32_t next = f->end < c->t->len ? cp_at(c, f->end, &n) : 0;
+        if (next >= 0x10000 || !((c->e->zh_org_first[next >> 3] >> (next & 7)) & 1))
+            continue;
         int k;
         if (f->type == ENT_PERSON && f->kb >= 0) {
             /* 奥巴马政府, the Obama administration: the government a leader heads */

@@ -392,6 +392,37 @@ static void add_span(invite_spans *iv, size_t a, size_t b)
 
 #define LOI_MOI_CUA "lời mời của"
 
+/* Where each invitation marker next occurs: sentences come in order, so
+ * each marker is searched for once over the whole text, not per sentence. */
+static const char *const INVITE_MARKERS[] = {"邀请", LOI_MOI_CUA, "invitation of"};
+enum { N_MARKERS = 3 };
+typedef struct marker_cursor {
+    size_t next[N_MARKERS]; /* offset of the next occurrence, or len */
+    size_t from[N_MARKERS]; /* searched from here */
+} marker_cursor;
+
+static void markers_init(marker_cursor *mc)
+{
+    for (int k = 0; k < N_MARKERS; k++)
+        mc->next[k] = mc->from[k] = 0;
+}
+
+/* whether some marker occurs in [s0, s1) */
+static int markers_in(const chr_text *t, marker_cursor *mc, size_t s0, size_t s1)
+{
+    int any = 0;
+    for (int k = 0; k < N_MARKERS; k++) {
+        if (mc->next[k] < s0 || (mc->next[k] == 0 && mc->from[k] == 0)) {
+            size_t n = strlen(INVITE_MARKERS[k]);
+            const char *h = s0 < t->len ? memmem(t->fold + s0, t->len - s0, INVITE_MARKERS[k], n) : NULL;
+            mc->next[k] = h ? (size_t)(h - t->fold) : t->len;
+            mc->from[k] = s0 + 1;
+        }
+        any |= mc->next[k] < s1;
+    }
+    return any;
+}
+
 /* Each marker is rare: memmem finds it, and only then is its phrase read. */
 static void find_invitations(const chr_text *t, size_t s0, size_t s1, invite_spans *iv)
 {
@@ -597,6 +628,8 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
     long prev_event = -1;
     size_t ei = 0, cs0 = 0, cs1 = 0;
     invite_spans invites = {0, {{0, 0}}};
+    marker_cursor markers;
+    markers_init(&markers);
     gaz_hit hits[8];
     while ((p = gaz_seek(&lx->gaz, t->fold, t->len, p)) < t->len) {
         while (li + 1 < t->lines.len && ls[li].end < p)
@@ -621,7 +654,12 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             p = ents[ei].end;
             continue;
         }
-        size_t nh = gaz_walk(&lx->gaz, t->fold, t->len, p, hits, 8), best = nh;
+        /* most positions open no trigger with the next character: one bit says so */
+        size_t k2;
+        uint32_t fc = utf8_at(t->fold, t->len, p, &k2);
+        uint32_t next = p + k2 < t->len ? utf8_at(t->fold, t->len, p + k2, &k2) : 0;
+        size_t nh = gaz_pair_maybe(&lx->gaz, fc, next) ? gaz_walk(&lx->gaz, t->fold, t->len, p, hits, 8) : 0;
+        size_t best = nh;
         int lang = ls[li].lang == LANG_ZH_HANT ? LANG_ZH : ls[li].lang;
         while (best-- > 0) {
             const gaz_name *nm = &VEC_AT(&lx->gaz.names, gaz_name, hits[best].name);
@@ -657,7 +695,9 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             sentence_of(t, p, cs1, &s0, &s1);
             cs0 = s0;
             cs1 = s1;
-            find_invitations(t, s0, s1, &invites);
+            invites.n = 0;
+            if (markers_in(t, &markers, s0, s1))
+                find_invitations(t, s0, s1, &invites);
         }
         if (tr->invite && in_invitation(&invites, p)) {
             p = end; /* whose invitation a visit answers: not an event */

@@ -18,7 +18,7 @@ enum {
     GAZ_ACRONYM = 4  /* US, UN, APEC: the text must match its case exactly */
 };
 
-enum { GAZ_WORD_BITS = 1 << 17 };
+enum { GAZ_WORD_BITS = 1 << 17, GAZ_PAIR_BITS = 1 << 19 };
 
 typedef struct gaz_name {
     uint32_t entity;  /* index into the knowledge base */
@@ -36,7 +36,7 @@ typedef struct gaz_key {
 typedef struct gazetteer {
     uint32_t *root;   /* first code point (BMP) -> node, 0 none */
     uint8_t first_bits[0x10000 / 8]; /* the same as a bitmap, small enough to stay cached */
-    uint8_t pair_bits[0x10000 / 8];  /* hashed first two code points: mostly "no" */
+    uint8_t pair_bits[GAZ_PAIR_BITS / 8]; /* hashed first two code points: mostly "no" */
     uint8_t single_bits[0x10000 / 8]; /* names of a single code point */
     /* hashed first words of Latin names: most words of Vietnamese and
      * English prose open no name, and one bit says so before the walk */
@@ -83,7 +83,8 @@ static inline int gaz_can_start(const gazetteer *g, uint32_t cp)
 }
 static inline uint32_t gaz_pair_hash(uint32_t a, uint32_t b)
 {
-    return ((a * 0x9E3779B1u) ^ (b * 0x85EBCA6Bu)) >> 16;
+    /* 2^19 bits for ~20,000 pairs: few false "maybe"s, and 64 KB stays in cache */
+    return ((a * 0x9E3779B1u) ^ (b * 0x85EBCA6Bu)) >> 13;
 }
 /* The next offset at or after p where a name may start (its first code
  * point is a first code point of some name); len when none. fold is valid
