@@ -143,23 +143,37 @@ static uint32_t first_cp(const char *s)
     return n ? cp : 0;
 }
 
+/* BMP characters go straight into direct tables and bitmaps (a hash table
+ * of thousands of entries cost start-up time in faults and probes); the
+ * few outside the BMP into a map */
 static int load_t2s(void *ctx, char **f, int nf)
 {
+    chr_engine *e = ctx;
     if (nf < 2)
         return CHR_ERR_DATA;
     uint32_t a = first_cp(f[0]), b = first_cp(f[1]);
     if (!a || !b)
         return CHR_ERR_DATA;
-    return cpmap_put(ctx, a, b) < 0 ? CHR_ERR_NOMEM : 0;
+    if (a < 0x10000) {
+        e->t2s_bmp[a] = b;
+        e->trad_bits[a >> 3] |= (uint8_t)(1u << (a & 7));
+        return 0;
+    }
+    return cpmap_put(&e->t2s, a, b) < 0 ? CHR_ERR_NOMEM : 0;
 }
 
 static int load_set(void *ctx, char **f, int nf)
 {
+    chr_engine *e = ctx;
     (void)nf;
     uint32_t a = first_cp(f[0]);
     if (!a)
         return CHR_ERR_DATA;
-    return cpmap_put(ctx, a, 1) < 0 ? CHR_ERR_NOMEM : 0;
+    if (a < 0x10000) {
+        e->simp_bits[a >> 3] |= (uint8_t)(1u << (a & 7));
+        return 0;
+    }
+    return cpmap_put(&e->simp_only, a, 1) < 0 ? CHR_ERR_NOMEM : 0;
 }
 
 static int load_compose(void *ctx, char **f, int nf)
@@ -182,10 +196,10 @@ static int load_reading(void *ctx, char **f, int nf)
     chr_engine *e = ctx;
     if (nf < 2)
         return CHR_ERR_DATA;
-    uint32_t cp = first_cp(f[0]), v;
+    uint32_t cp = first_cp(f[0]);
     if (!cp)
         return CHR_ERR_DATA;
-    if (cpmap_get(&e->hanviet, cp, &v))
+    if (engine_hanviet(e, cp))
         return 0;
     size_t n = strlen(f[1]) + 1;
     if (e->hanviet_len + n > e->hanviet_cap) {
@@ -199,7 +213,9 @@ static int load_reading(void *ctx, char **f, int nf)
         e->hanviet_cap = cap;
     }
     memcpy(e->hanviet_pool + e->hanviet_len, f[1], n);
-    if (cpmap_put(&e->hanviet, cp, (uint32_t)e->hanviet_len) < 0)
+    if (cp < 0x10000)
+        e->hanviet_bmp[cp] = (uint32_t)e->hanviet_len + 1;
+    else if (cpmap_put(&e->hanviet, cp, (uint32_t)e->hanviet_len) < 0)
         return CHR_ERR_NOMEM;
     e->hanviet_len += n;
     return 0;
@@ -251,36 +267,20 @@ chr_engine *chr_engine_new(const char *data_dir, chr_error *err)
     cpmap_init(&e->hanviet);
     char msg[256];
     /* the tables' sizes are known well enough: no rehashing while loading */
-    if (cpmap_reserve(&e->t2s, 8192) < 0 || cpmap_reserve(&e->simp_only, 8192) < 0 ||
-        cpmap_reserve(&e->compose, 1024) < 0 || cpmap_reserve(&e->decompose, 1024) < 0 ||
-        cpmap_reserve(&e->hanviet, 16384) < 0) {
+    e->t2s_bmp = calloc(0x10000, sizeof *e->t2s_bmp);
+    e->hanviet_bmp = calloc(0x10000, sizeof *e->hanviet_bmp);
+    if (!e->t2s_bmp || !e->hanviet_bmp || cpmap_reserve(&e->compose, 1024) < 0 ||
+        cpmap_reserve(&e->decompose, 1024) < 0) {
         set_err(err, CHR_ERR_NOMEM, "out of memory");
         goto fail;
     }
     e->data_stamp = FNV64_OFFSET;
-    if (load_table(data_dir, "t2s.tsv", load_t2s, &e->t2s, &e->data_stamp, err) < 0 ||
-        load_table(data_dir, "s_only.tsv", load_set, &e->simp_only, &e->data_stamp, err) < 0 ||
+    if (load_table(data_dir, "t2s.tsv", load_t2s, e, &e->data_stamp, err) < 0 ||
+        load_table(data_dir, "s_only.tsv", load_set, e, &e->data_stamp, err) < 0 ||
         load_table(data_dir, "compose.tsv", load_compose, e, &e->data_stamp, err) < 0 ||
         load_table(data_dir, "hanviet_names.tsv", load_reading, e, &e->data_stamp, err) < 0 ||
         load_table(data_dir, "hanviet.tsv", load_reading, e, &e->data_stamp, err) < 0)
         goto fail;
-    e->t2s_bmp = calloc(0x10000, sizeof *e->t2s_bmp);
-    if (!e->t2s_bmp) {
-        set_err(err, CHR_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    CPMAP_EACH(&e->t2s, i) {
-        uint64_t k = e->t2s.slots[i].key - 1;
-        if (k < 0x10000) {
-            e->t2s_bmp[k] = e->t2s.slots[i].val;
-            e->trad_bits[k >> 3] |= (uint8_t)(1u << (k & 7));
-        }
-    }
-    CPMAP_EACH(&e->simp_only, i) {
-        uint64_t k = e->simp_only.slots[i].key - 1;
-        if (k < 0x10000)
-            e->simp_bits[k >> 3] |= (uint8_t)(1u << (k & 7));
-    }
     if (kb_load(&e->kb, e, data_dir, msg, sizeof msg) < 0) {
         set_err(err, CHR_ERR_DATA, "%s", msg);
         goto fail;
@@ -327,6 +327,7 @@ void chr_engine_free(chr_engine *e)
     cpmap_free(&e->decompose);
     cpmap_free(&e->hanviet);
     free(e->hanviet_pool);
+    free(e->hanviet_bmp);
     kb_free(&e->kb);
     ev_lexicon_free(&e->events);
     entity_engine_free(e);

@@ -210,12 +210,11 @@ static int add(ctx *c, size_t a, size_t b, long kb, int type, int rank, const ch
         size_t rl = 0, p = a, k;
         int ok = 1;
         while (p < b && ok) {
-            uint32_t cp = cp_at(c, p, &k), off;
-            if (!cpmap_get(&c->e->hanviet, cp, &off)) {
+            const char *r = engine_hanviet(c->e, cp_at(c, p, &k));
+            if (!r) {
                 ok = 0;
                 break;
             }
-            const char *r = c->e->hanviet_pool + off;
             size_t rn = strlen(r);
             if (rl + rn + 2 > sizeof reading) {
                 ok = 0;

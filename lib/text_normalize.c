@@ -173,7 +173,7 @@ uint32_t text_fold_cp(const struct chr_engine *e, uint32_t cp)
         break;
     }
     uint32_t s;
-    if (is_cjk(cp) && cpmap_get(&e->t2s, cp, &s))
+    if (is_cjk(cp) && (s = engine_t2s(e, cp)) != 0)
         return s;
     return latin_lower(cp);
 }
@@ -200,7 +200,7 @@ static uint32_t fold_char(const struct chr_engine *e, uint32_t cp, builder *b)
             }
             if ((e->simp_bits[cp >> 3] >> (cp & 7)) & 1)
                 b->line.simp++;
-        } else if (cpmap_get(&e->t2s, cp, &s)) {
+        } else if ((s = engine_t2s(e, cp)) != 0) {
             b->line.trad++;
             return s;
         }
