@@ -607,8 +607,9 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
         "军事", "防务", "国防", "技术", "能源", "禁毒", "纺织", "石油", "天然气", "trade",
         "economic", "investment", "defense", "defence", "military", "nuclear", "energy",
         "thương mại", "kinh tế", "đầu tư", "quốc phòng", "năng lượng", NULL};
-    static const char *const military_words[] = {"军舰", "舰", "海军", "航母", "演习", "tàu chiến",
-        "hải quân", "tàu sân bay", "warship", "navy", "naval", "aircraft carrier", NULL};
+    static const char *const military_words[] = {"军舰", "舰", "海军", "航母", "演习", "军演",
+        "联合训练", "tàu chiến", "hải quân", "tàu sân bay", "tập trận", "diễn tập", "warship", "navy",
+        "naval", "aircraft carrier", "military exercise", "joint exercise", "drill", NULL};
     static const char *const place_words[] = {"在", "于", "tại", "ở", "in", "at", NULL};
     word_set ws_planned, ws_negated, ws_both, ws_deal, ws_military, ws_place;
     word_set_init(&ws_planned, planned);
