@@ -611,7 +611,10 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
         "联合训练", "tàu chiến", "hải quân", "tàu sân bay", "tập trận", "diễn tập", "warship", "navy",
         "naval", "aircraft carrier", "military exercise", "joint exercise", "drill", NULL};
     static const char *const place_words[] = {"在", "于", "tại", "ở", "in", "at", NULL};
-    word_set ws_planned, ws_negated, ws_both, ws_deal, ws_military, ws_place;
+    static const char *const joint_words[] = {"联合声明", "共同声明", "joint statement",
+        "tuyên bố chung", NULL};
+    word_set ws_planned, ws_negated, ws_both, ws_deal, ws_military, ws_place, ws_joint;
+    word_set_init(&ws_joint, joint_words);
     word_set_init(&ws_planned, planned);
     word_set_init(&ws_negated, negated);
     word_set_init(&ws_both, both);
@@ -783,6 +786,9 @@ int event_extract(const struct chr_engine *e, const chr_text *t, const tx_found 
             ev.status = EV_NEGATED;
         if (tr->deal && has_word(t, c0, c1, &ws_deal))
             memcpy(ev.code, "06", 3);
+        /* a joint statement is diplomatic cooperation (GUIDE: 05), not a statement */
+        if (!strcmp(ev.code, "01") && has_word(t, c0, c1, &ws_joint))
+            memcpy(ev.code, "05", 3);
         /* a warship's visit or a navy's drill is material cooperation, not talks */
         if (!strcmp(ev.code, "04") && has_word(t, c0, c1, &ws_military))
             memcpy(ev.code, "06", 3);

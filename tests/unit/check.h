@@ -38,7 +38,7 @@ extern check_state g_check;
     X(test_invalid_input) X(test_empty_and_nul) X(test_huge_line) X(test_api_errors)        \
     X(test_accessors_match_json) X(test_threads_share_engine) X(test_memory_reuse) X(test_entity_table)           \
     X(test_entity_ids_stable) X(test_index_pass_and_queries) X(test_index_cancel_and_free)    \
-    X(test_index_watch) X(test_index_limits_and_offsets) X(test_name_index_image) X(test_event_invitations) X(test_known_short_names) X(test_event_wrapped_sentence) X(test_event_dates_and_subjects)
+    X(test_index_watch) X(test_index_limits_and_offsets) X(test_name_index_image) X(test_event_invitations) X(test_known_short_names) X(test_event_wrapped_sentence) X(test_event_dates_and_subjects) X(test_event_types_in_context)
 
 #define DECLARE_TEST(name) void name(void);
 TESTS(DECLARE_TEST)

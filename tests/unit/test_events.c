@@ -139,3 +139,18 @@ void test_event_dates_and_subjects(void)
     CHECK(embargo == 0);
     chr_result_free(r);
 }
+
+/* types by what the clause is about: a joint statement is 05, joining an
+ * exercise is 06, support is 05 (CAMEO 051) */
+void test_event_types_in_context(void)
+{
+    chr_result *r = annotate("2013年7月，张晋创与奥巴马共同发表了《联合声明》。");
+    CHECK(*date_of(r, "05") && !*date_of(r, "01"));
+    chr_result_free(r);
+    r = annotate("2010年，越南首次参加了美泰联合军演。");
+    CHECK(*date_of(r, "06"));
+    chr_result_free(r);
+    r = annotate("In 1948 the Soviet Union did support Vietnam's application.");
+    CHECK(*date_of(r, "05") && !*date_of(r, "03"));
+    chr_result_free(r);
+}
