@@ -46,7 +46,7 @@ static const char *const VI_SURNAMES[] = {"nguyễn", "trần", "lê", "phạm",
 
 static const char *const LATIN_TITLES[] = {"president", "prime minister", "pm", "minister",
     "foreign minister", "secretary", "secretary of state", "ambassador", "mr.", "mrs.", "ms.",
-    "dr.", "general", "chairman", "chairwoman", "spokesperson", "spokeswoman", "spokesman",
+    "dr.", "mr", "mrs", "ms", "dr", "general", "chairman", "chairwoman", "spokesperson", "spokeswoman", "spokesman",
     "deputy prime minister", "king", "queen", "senator", "premier", "chancellor",
     "thủ tướng", "tổng thống", "bộ trưởng", "chủ tịch", "chủ tịch nước", "tổng bí thư",
     "đại sứ", "ông", "bà", "phó thủ tướng", "ngoại trưởng", "người phát ngôn", "thứ trưởng",
