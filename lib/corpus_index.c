@@ -188,9 +188,13 @@ chr_index *chr_index_open(const chr_engine *e, const char *cache_path, chr_error
 void ix_publish(chr_index *ix)
 {
     uv_mutex_lock(&ix->pmu);
+    /* waiters wait for the pass to end or the state to change: waking them
+     * on every file's progress cost a context switch per file */
+    int wake = ix->pub_over != ix->first_pass_over || ix->pub.state != ix->prog.state;
     ix->pub = ix->prog;
     ix->pub_over = ix->first_pass_over;
-    uv_cond_broadcast(&ix->pcond);
+    if (wake)
+        uv_cond_broadcast(&ix->pcond);
     uv_mutex_unlock(&ix->pmu);
 }
 
