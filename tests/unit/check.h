@@ -46,4 +46,6 @@ TESTS(DECLARE_TEST)
 /* the engine every test shares (data/ of the source tree) */
 struct chr_engine;
 const struct chr_engine *test_engine(void);
+/* The JSON of s annotated by e with DCT 2024-05-01, copied (free it); NULL on failure. */
+char *test_json_of(const struct chr_engine *e, const char *s, size_t n);
 #endif

@@ -3,6 +3,7 @@
 #include "check.h"
 #include "chronicle.h"
 #include <stdlib.h>
+#include <string.h>
 
 check_state g_check;
 static chr_engine *engine;
@@ -10,6 +11,22 @@ static chr_engine *engine;
 const struct chr_engine *test_engine(void)
 {
     return engine;
+}
+
+char *test_json_of(const struct chr_engine *e, const char *s, size_t n)
+{
+    chr_options opt = {"2024-05-01", NULL, 0};
+    chr_error err;
+    chr_result *r = chr_annotate(e, s, n, &opt, &err);
+    size_t len = 0;
+    const char *j = r ? chr_result_json(r, &len) : NULL;
+    char *copy = j ? malloc(len + 1) : NULL;
+    if (copy) {
+        memcpy(copy, j, len);
+        copy[len] = '\0';
+    }
+    chr_result_free(r);
+    return copy;
 }
 
 int main(void)

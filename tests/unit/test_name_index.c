@@ -25,17 +25,6 @@ static int copy_tables(const char *dir)
     return system(cmd) == 0;
 }
 
-static char *json_of(const chr_engine *e, const char *s)
-{
-    chr_options opt = {"2024-05-01", NULL, 0};
-    chr_error err;
-    chr_result *r = chr_annotate(e, s, strlen(s), &opt, &err);
-    const char *j = r ? chr_result_json(r, NULL) : NULL;
-    char *copy = j ? strdup(j) : NULL;
-    chr_result_free(r);
-    return copy;
-}
-
 /* Annotates text with a fresh engine on dir; *mapped: whether it used the image. */
 static char *annotate_with(const char *dir, const char *text, int *mapped)
 {
@@ -44,7 +33,7 @@ static char *annotate_with(const char *dir, const char *text, int *mapped)
     if (!e)
         return NULL;
     *mapped = e->kb.gaz.from_image;
-    char *j = json_of(e, text);
+    char *j = test_json_of(e, text, strlen(text));
     chr_engine_free(e);
     return j;
 }

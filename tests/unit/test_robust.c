@@ -1,6 +1,5 @@
 /* Bad input never crashes and never loses the valid parts: invalid UTF-8,
  * NUL bytes, empty input, a 50 MB single line; and the API's error paths. */
-#define _POSIX_C_SOURCE 200809L /* strndup */
 #include "check.h"
 #include "chronicle.h"
 #include <pthread.h>
@@ -185,21 +184,6 @@ void test_threads_share_engine(void)
     }
 }
 
-/* The JSON of text annotated by e, copied (NULL on failure). */
-static char *json_of(const chr_engine *e, const char *s, size_t n)
-{
-    chr_options opt = {"2024-05-01", NULL, 0};
-    chr_error err;
-    chr_result *r = chr_annotate(e, s, n, &opt, &err);
-    if (!r)
-        return NULL;
-    size_t len;
-    const char *j = chr_result_json(r, &len);
-    char *copy = j ? strndup(j, len) : NULL;
-    chr_result_free(r);
-    return copy;
-}
-
 /* The engine keeps the memory of one annotation for the next: nothing of a
  * big document may show through in a small one, results alive at once stay
  * apart, trimming changes nothing, and a result freed after its engine is
@@ -229,14 +213,14 @@ void test_memory_reuse(void)
         free(big);
         return;
     }
-    char *want_small = json_of(fresh, small, strlen(small));
-    char *want_big = json_of(fresh, big, ul * reps);
+    char *want_small = test_json_of(fresh, small, strlen(small));
+    char *want_big = test_json_of(fresh, big, ul * reps);
     CHECK(want_small && want_big);
     /* big, then small: the small one comes out as from a fresh engine */
-    char *got = json_of(e, big, ul * reps);
+    char *got = test_json_of(e, big, ul * reps);
     CHECK(got && want_big && !strcmp(got, want_big));
     free(got);
-    got = json_of(e, small, strlen(small));
+    got = test_json_of(e, small, strlen(small));
     CHECK(got && want_small && !strcmp(got, want_small));
     free(got);
     /* two results alive at once, then both read */
@@ -251,7 +235,7 @@ void test_memory_reuse(void)
     chr_result_free(b);
     /* trimmed: the same again */
     chr_engine_trim(e);
-    got = json_of(e, small, strlen(small));
+    got = test_json_of(e, small, strlen(small));
     CHECK(got && want_small && !strcmp(got, want_small));
     free(got);
     /* the engine goes first, its last result after */
